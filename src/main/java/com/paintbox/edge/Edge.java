@@ -1,0 +1,144 @@
+package com.paintbox.edge;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.paintbox.edge.config.ConfigLoader;
+import com.paintbox.edge.config.EdgeConfig;
+import com.paintbox.edge.jwks.Fallback;
+import com.paintbox.edge.jwks.JwksCache;
+import com.paintbox.edge.jwks.TaskScheduler;
+import com.paintbox.edge.metrics.JwksTelemetry;
+import com.paintbox.edge.secrets.SecretsClients;
+import com.paintbox.edge.secrets.SecretsManagerKeySource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
+
+/**
+ * One running edge: configuration, the shared JWKS cache, the Secrets Manager client and the deployed verticles.
+ * {@link EdgeMain} runs one per process; tests start as many as they like on one Vert.x.
+ *
+ * <pre>
+ *   start: config ─▶ fallback ─▶ cache (first fetch waits for the client) ─▶ public verticles ─▶ summary
+ *                                  ▲
+ *          SDK client built on a worker thread, off the critical path ─┘
+ *   close: verticles (in-flight requests finish) ─▶ cache timer ─▶ SDK client
+ * </pre>
+ */
+public final class Edge {
+
+  private static final Logger log = LoggerFactory.getLogger(Edge.class);
+
+  /**
+   * How to start.
+   *
+   * @param env the environment layer of the configuration
+   * @param secretsEndpoint an explicit Secrets Manager endpoint (--dev and tests); else the SDK's own variables
+   * @param credentials explicit AWS credentials (--dev and tests); else the environment's or the SDK's chain
+   * @param origin the pass-through for every other request, one per event loop
+   */
+  public record Options(Map<String, String> env, Optional<URI> secretsEndpoint,
+      Optional<AwsCredentialsProvider> credentials, Function<Vertx, OriginRoute> origin) {}
+
+  private final Vertx vertx;
+  private final EdgeConfig config;
+  private final JwksCache cache;
+  private final Lifecycle lifecycle;
+  private final Future<SecretsManagerAsyncClient> client;
+  private final List<String> deployments = new ArrayList<>();
+  private int publicPort;
+
+  private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cache = cache;
+    this.lifecycle = new Lifecycle(cache);
+    this.client = client;
+  }
+
+  /** Loads the configuration and starts; fails with a ConfigException when a setting is wrong. */
+  public static Future<Edge> start(Vertx vertx, MeterRegistry registry, Options options) {
+    return ConfigLoader.load(vertx, options.env()).compose(config -> start(vertx, registry, config, options));
+  }
+
+  private static Future<Edge> start(Vertx vertx, MeterRegistry registry, EdgeConfig config, Options options) {
+    var fallback = Fallback.load(config.jwks().fallbackFile());
+    Future<SecretsManagerAsyncClient> client = vertx.executeBlocking(
+        () -> SecretsClients.create(config.aws(), options.secretsEndpoint(), options.credentials()), false);
+    JwksTelemetry telemetry = new JwksTelemetry(registry);
+    JwksCache cache = new JwksCache(new SecretsManagerKeySource(client, config.jwks().secretId()), config.jwks(),
+        Ticker.systemTicker(), TaskScheduler.of(vertx), fallback, telemetry);
+    telemetry.bindGauges(cache);
+    Edge edge = new Edge(vertx, config, cache, client);
+    cache.start();
+    DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
+    List<EdgeVerticle> started = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, options.origin());
+      started.add(verticle);
+      return verticle;
+    }, instances).map(id -> {
+      edge.deployments.add(id);
+      edge.publicPort = started.get(0).actualPort();
+      edge.logSummary();
+      return edge;
+    }).recover(failure -> edge.close().transform(closed -> Future.failedFuture(failure)));
+  }
+
+  public EdgeConfig config() {
+    return config;
+  }
+
+  public JwksCache cache() {
+    return cache;
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /** The public port actually bound (useful when configured as 0). */
+  public int publicPort() {
+    return publicPort;
+  }
+
+  /** Stops the verticles, then the cache's timer, then the SDK client: the reverse of start. */
+  public Future<Void> close() {
+    lifecycle.startDraining();
+    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
+    return Future.join(undeployed).<Void>mapEmpty()
+        .eventually(() -> {
+          cache.close();
+          return client.compose(sdk -> vertx.executeBlocking(() -> {
+            sdk.close();
+            return null;
+          }, false)).<Void>mapEmpty().otherwiseEmpty();
+        });
+  }
+
+  private void logSummary() {
+    log.atInfo()
+        .addKeyValue("region", config.region().orElse("(none)"))
+        .addKeyValue("aws_region", config.aws().region())
+        .addKeyValue("secret_id", config.jwks().secretId())
+        .addKeyValue("origin", config.origin().url().toString())
+        .addKeyValue("port", publicPort)
+        .addKeyValue("event_loops", config.eventLoops())
+        .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
+        .addKeyValue("fresh_s", config.jwks().fresh().toSeconds())
+        .addKeyValue("swr_s", config.jwks().staleWhileRevalidate().toSeconds())
+        .addKeyValue("sie_s", config.jwks().staleIfError().toSeconds())
+        .addKeyValue("fallback", config.jwks().fallbackFile().map(Object::toString).orElse("(none)"))
+        .log("paintbox-edge listening");
+  }
+}

@@ -1,0 +1,93 @@
+package com.paintbox.edge;
+
+import com.paintbox.edge.config.ConfigException;
+import com.paintbox.edge.dev.DevMode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up: arguments → Vert.x with metrics → (dev services) → {@link Edge} → signal handling.
+ *
+ * <p>Exit codes: 0 after a clean shutdown, 1 when start-up fails for any other reason (a port in use), 2 for a
+ * configuration error, reported as one line naming the key, the value and what was expected.
+ */
+public final class EdgeMain {
+
+  private static final Logger log = LoggerFactory.getLogger(EdgeMain.class);
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_CONFIG = 2;
+
+  private EdgeMain() {}
+
+  public static void main(String[] args) {
+    List<String> arguments = List.of(args);
+    if (arguments.stream().anyMatch(a -> !a.equals("--dev"))) {
+      log.error("usage: java -jar paintbox-edge.jar [--dev]  (settings come from conf/, regions/ and EDGE_* variables)");
+      System.exit(EXIT_CONFIG);
+    }
+    boolean dev = arguments.contains("--dev");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = newVertx(registry);
+    Future<Optional<DevMode>> devMode = dev
+        ? DevMode.start(vertx, System.getenv()).map(Optional::of)
+        : Future.succeededFuture(Optional.empty());
+    devMode.compose(mode -> Edge.start(vertx, registry, options(mode)).onSuccess(edge -> {
+      mode.ifPresent(m -> m.announce(edge));
+      Shutdown.onSignals(vertx, edge, mode);
+    })).onFailure(failure -> {
+      if (failure instanceof ConfigException config) {
+        log.atError().addKeyValue("key", config.key()).log("config error: " + config.getMessage());
+        System.exit(EXIT_CONFIG);
+      }
+      log.error("start-up failed", failure);
+      System.exit(EXIT_FAILURE);
+    });
+  }
+
+  /** One Vert.x per process, its HTTP, pool and JVM metrics in {@code registry}, on epoll where available. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  private static Edge.Options options(Optional<DevMode> mode) {
+    Map<String, String> env = mode.map(DevMode::env).orElse(System.getenv());
+    return new Edge.Options(env, mode.map(DevMode::secretsEndpoint), mode.map(DevMode::credentials),
+        vertx -> OriginRoutes.unavailable());
+  }
+
+  /** Turns SIGTERM and SIGINT into a drain and exit 0, instead of the JVM's abrupt 143. */
+  static final class Shutdown {
+
+    private Shutdown() {}
+
+    @SuppressWarnings("restriction")
+    static void onSignals(Vertx vertx, Edge edge, Optional<DevMode> mode) {
+      Runnable drain = () -> {
+        log.atInfo().addKeyValue("drain_s", edge.config().drain().toSeconds()).log("signal received; draining");
+        edge.close()
+            .eventually(() -> mode.map(DevMode::close).orElse(Future.succeededFuture()))
+            .eventually(vertx::close)
+            .onComplete(done -> new Thread(() -> System.exit(0), "edge-exit").start());
+      };
+      for (String name : List.of("TERM", "INT")) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> drain.run());
+      }
+    }
+  }
+}

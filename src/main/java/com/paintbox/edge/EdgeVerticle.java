@@ -1,0 +1,100 @@
+package com.paintbox.edge;
+
+import com.paintbox.edge.config.EdgeConfig;
+import com.paintbox.edge.jwks.JwksCache;
+import com.paintbox.edge.jwks.JwksEvents;
+import com.paintbox.edge.jwks.JwksHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Function;
+
+/**
+ * The public port, one instance per event loop. Requests are routed by path with two string comparisons instead
+ * of a Router: the JWKS, the edge's own {@code /_edge/} endpoints, and everything else to the origin.
+ */
+final class EdgeVerticle extends VerticleBase {
+
+  static final String JWKS_PATH = "/.well-known/jwks.json";
+  static final String EDGE_PREFIX = "/_edge/";
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+
+  private final EdgeConfig config;
+  private final JwksCache cache;
+  private final JwksEvents events;
+  private final Lifecycle lifecycle;
+  private final Function<io.vertx.core.Vertx, OriginRoute> origin;
+  private HttpServer server;
+  private Handler<HttpServerRequest> jwks;
+  private OriginRoute originRoute;
+
+  EdgeVerticle(EdgeConfig config, JwksCache cache, JwksEvents events, Lifecycle lifecycle,
+      Function<io.vertx.core.Vertx, OriginRoute> origin) {
+    this.config = config;
+    this.cache = cache;
+    this.events = events;
+    this.lifecycle = lifecycle;
+    this.origin = origin;
+  }
+
+  @Override
+  public Future<?> start() {
+    jwks = new JwksHandler(cache, config.jwks(), events);
+    originRoute = origin.apply(vertx);
+    return vertx.createHttpServer(serverOptions(config))
+        .requestHandler(this::route)
+        .listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> originRoute.close());
+  }
+
+  /** The port this instance listens on, once started. */
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  static HttpServerOptions serverOptions(EdgeConfig config) {
+    return new HttpServerOptions()
+        .setHost(config.bind())
+        .setPort(config.port())
+        .setMaxHeaderSize(config.maxHeaderBytes())
+        .setMaxInitialLineLength(config.maxRequestLineBytes())
+        .setHttp2ClearTextEnabled(true)
+        .setCompressionSupported(false) // the JWKS is pre-compressed; origin bodies pass through as encoded
+        .setIdleTimeout((int) config.clientIdleTimeout().toSeconds())
+        .setReusePort(true);
+  }
+
+  private void route(HttpServerRequest request) {
+    String path = request.path();
+    if (JWKS_PATH.equals(path)) {
+      jwks.handle(request);
+    } else if (path != null && path.startsWith(EDGE_PREFIX)) {
+      edgeEndpoint(request, path.substring(EDGE_PREFIX.length()));
+    } else {
+      originRoute.handle(request);
+    }
+  }
+
+  private void edgeEndpoint(HttpServerRequest request, String name) {
+    HttpServerResponse response = request.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    switch (name) {
+      case "health" -> response.end("{\"status\":\"ok\"}");
+      case "ready" -> response.setStatusCode(lifecycle.ready() ? 200 : 503).end(lifecycle.readinessJson());
+      default -> response.setStatusCode(404).end("{\"error\":\"not_found\"}");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package com.paintbox.edge.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The whole configuration, typed and validated once at start-up. Keys are the environment variables of the
+ * contract at every layer (conf/edge.json, regions/&lt;code&gt;.json, the environment), so an operator reads one
+ * name everywhere.
+ *
+ * @param region the region code whose overlay was applied, if any
+ * @param bind public address to listen on
+ * @param port public port
+ * @param eventLoops event loops, and so HTTP verticle instances; 0 in the file means one per core
+ * @param maxHeaderBytes largest request header section accepted; beyond it the edge answers 431
+ * @param maxRequestLineBytes longest request line accepted; beyond it the edge answers 414
+ * @param clientIdleTimeout how long a client connection may sit idle (keep-alive or mid-request) before it is closed
+ * @param drain on SIGTERM, how long in-flight requests get to finish
+ * @param accessLog one JSON line per request when true
+ */
+public record EdgeConfig(
+    Optional<String> region,
+    String bind,
+    int port,
+    int eventLoops,
+    int maxHeaderBytes,
+    int maxRequestLineBytes,
+    Duration clientIdleTimeout,
+    Duration drain,
+    boolean accessLog,
+    AdminConfig admin,
+    JwksConfig jwks,
+    OriginConfig origin,
+    AwsConfig aws) {
+
+  private static final int MAX_PORT = 65_535;
+  private static final int ONE_YEAR_SECONDS = 31_536_000;
+  /** Above this a token no longer fits comfortably in one header line; below 16 it is guessable. */
+  private static final int MAX_TOKEN_CHARS = 512;
+  private static final int MIN_TOKEN_CHARS = 16;
+
+  /**
+   * Reads every setting from the merged layers. Keys nobody reads are refused too: a misspelt key in a file or
+   * the environment would otherwise be ignored in silence, which is the worst way for a setting to fail.
+   */
+  public static EdgeConfig from(JsonObject merged, Optional<String> region) {
+    Settings s = new Settings(merged);
+    EdgeConfig config = new EdgeConfig(
+        region,
+        s.string("EDGE_BIND"),
+        s.integer("EDGE_PORT", 0, MAX_PORT),
+        eventLoops(s),
+        s.integer("EDGE_MAX_HEADER_BYTES", 1_024, 1_048_576),
+        s.integer("EDGE_MAX_REQUEST_LINE_BYTES", 256, 1_048_576),
+        s.seconds("EDGE_CLIENT_IDLE_TIMEOUT_SECONDS", 1, 3_600),
+        s.seconds("EDGE_DRAIN_SECONDS", 0, 3_600),
+        s.bool("EDGE_ACCESS_LOG"),
+        admin(s),
+        jwks(s),
+        origin(s),
+        new AwsConfig(
+            s.string("AWS_REGION"),
+            s.millis("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", 100, 60_000),
+            s.integer("EDGE_AWS_MAX_ATTEMPTS", 1, 10)));
+    s.unread().findFirst().ifPresent(key -> {
+      throw new ConfigException(key, merged.getValue(key), "no such setting (see the configuration table in README.md)");
+    });
+    return config;
+  }
+
+  private static int eventLoops(Settings s) {
+    int configured = s.integer("EDGE_EVENT_LOOPS", 0, 256);
+    return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
+  }
+
+  private static AdminConfig admin(Settings s) {
+    Optional<String> token = s.optional("EDGE_ADMIN_TOKEN");
+    token.ifPresent(value -> {
+      if (value.length() < MIN_TOKEN_CHARS || value.length() > MAX_TOKEN_CHARS || !value.chars().allMatch(EdgeConfig::isTokenChar)) {
+        throw ConfigException.secret("EDGE_ADMIN_TOKEN", value,
+            MIN_TOKEN_CHARS + " to " + MAX_TOKEN_CHARS + " printable ASCII characters without spaces");
+      }
+    });
+    return new AdminConfig(
+        s.string("EDGE_ADMIN_BIND"),
+        s.integer("EDGE_ADMIN_PORT", 0, MAX_PORT),
+        token,
+        s.seconds("EDGE_ADMIN_REFRESH_MIN_INTERVAL_SECONDS", 0, 3_600));
+  }
+
+  private static boolean isTokenChar(int c) {
+    return c > 0x20 && c < 0x7f;
+  }
+
+  private static JwksConfig jwks(Settings s) {
+    Duration fresh = s.seconds("EDGE_JWKS_FRESH_SECONDS", 1, ONE_YEAR_SECONDS);
+    Duration swr = s.seconds("EDGE_JWKS_SWR_SECONDS", 0, ONE_YEAR_SECONDS);
+    Duration sie = s.seconds("EDGE_JWKS_SIE_SECONDS", 0, ONE_YEAR_SECONDS);
+    Duration ahead = s.millis("EDGE_JWKS_REFRESH_AHEAD_MILLIS", 0, Integer.MAX_VALUE);
+    if (ahead.compareTo(fresh) >= 0) {
+      throw new ConfigException("EDGE_JWKS_REFRESH_AHEAD_MILLIS", ahead.toMillis(),
+          "less than EDGE_JWKS_FRESH_SECONDS (" + fresh.toMillis() + " ms)");
+    }
+    Duration retryMin = s.millis("EDGE_JWKS_RETRY_MIN_MILLIS", 10, 600_000);
+    Duration retryMax = s.seconds("EDGE_JWKS_RETRY_MAX_SECONDS", 1, 86_400);
+    if (retryMax.compareTo(retryMin) < 0) {
+      throw new ConfigException("EDGE_JWKS_RETRY_MAX_SECONDS", retryMax.toSeconds(),
+          "at least EDGE_JWKS_RETRY_MIN_MILLIS (" + retryMin.toMillis() + " ms)");
+    }
+    Optional<Path> fallback = s.optional("EDGE_JWKS_FALLBACK_FILE").map(Path::of);
+    fallback.ifPresent(path -> {
+      if (!Files.isReadable(path)) {
+        throw new ConfigException("EDGE_JWKS_FALLBACK_FILE", path, "a readable file holding a JWKS");
+      }
+    });
+    String windows = "max-age=" + fresh.toSeconds() + ", stale-while-revalidate=" + swr.toSeconds()
+        + ", stale-if-error=" + sie.toSeconds();
+    return new JwksConfig(
+        s.string("EDGE_JWKS_SECRET_ID"),
+        fresh, swr, sie, ahead, retryMin, retryMax, fallback,
+        headerValue(s, "EDGE_JWKS_CACHE_CONTROL", "public, " + windows).orElse("public, " + windows),
+        headerValue(s, "EDGE_JWKS_CDN_CACHE_CONTROL", windows),
+        headerValue(s, "EDGE_JWKS_SURROGATE_CONTROL", windows),
+        headerValue(s, "EDGE_JWKS_SURROGATE_KEY", "jwks"));
+  }
+
+  /** "derived" takes the value built from the windows, "none" omits the header, anything else is sent as is. */
+  private static Optional<String> headerValue(Settings s, String key, String derived) {
+    String value = s.string(key);
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "derived":
+        return Optional.of(derived);
+      case "none":
+        return Optional.empty();
+      default:
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+          throw new ConfigException(key, value, "\"derived\", \"none\" or a header value without control characters");
+        }
+        return Optional.of(value);
+    }
+  }
+
+  private static OriginConfig origin(Settings s) {
+    return new OriginConfig(
+        s.originUrl("EDGE_ORIGIN_URL"),
+        s.seconds("EDGE_ORIGIN_TIMEOUT_SECONDS", 1, 3_600),
+        s.millis("EDGE_ORIGIN_CONNECT_TIMEOUT_MILLIS", 10, 60_000),
+        s.integer("EDGE_ORIGIN_POOL_SIZE", 1, 10_000),
+        s.seconds("EDGE_ORIGIN_IDLE_TIMEOUT_SECONDS", 1, 3_600),
+        s.bool("EDGE_ORIGIN_PRESERVE_HOST"));
+  }
+}

@@ -1,0 +1,40 @@
+package com.paintbox.edge.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The one origin the edge forwards to.
+ *
+ * @param url scheme, host and port of the origin; nothing else is ever dialled
+ * @param responseTimeout longest wait for the origin's response headers before answering 504
+ * @param connectTimeout longest wait for a TCP (and TLS) connection before answering 502
+ * @param poolSize most connections to the origin per event loop
+ * @param idleTimeout how long an idle pooled connection is kept
+ * @param preserveHost send the client's {@code Host} instead of the origin's authority
+ */
+public record OriginConfig(
+    URI url,
+    Duration responseTimeout,
+    Duration connectTimeout,
+    int poolSize,
+    Duration idleTimeout,
+    boolean preserveHost) {
+
+  public boolean ssl() {
+    return "https".equalsIgnoreCase(url.getScheme());
+  }
+
+  public String host() {
+    return url.getHost();
+  }
+
+  public int port() {
+    return url.getPort() != -1 ? url.getPort() : ssl() ? 443 : 80;
+  }
+
+  /** The authority as a client would write it in {@code Host}: the port only when it is not the default. */
+  public String authority() {
+    return url.getPort() == -1 ? url.getHost() : url.getHost() + ":" + url.getPort();
+  }
+}

@@ -1,0 +1,192 @@
+package com.paintbox.edge.jwks;
+
+import com.paintbox.edge.config.JwksConfig;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+
+/**
+ * {@code GET|HEAD /.well-known/jwks.json}. One instance per event loop, so its per-second memos need no locks.
+ *
+ * <p>Everything that depends only on the configuration or on the JWKS is computed before the first request: header
+ * names and values, the body and its gzip form, the ETags. Per request there is the cache lookup, two header
+ * parses ({@code Accept-Encoding}, {@code If-None-Match}) and header values that change once a second ({@code Age},
+ * the {@code ttl} in {@code Cache-Status}), each memoised for the second it holds.
+ */
+public final class JwksHandler implements Handler<HttpServerRequest> {
+
+  static final CharSequence CACHE_STATUS = HttpHeaders.createOptimized("Cache-Status");
+  static final CharSequence CDN_CACHE_CONTROL = HttpHeaders.createOptimized("CDN-Cache-Control");
+  static final CharSequence SURROGATE_CONTROL = HttpHeaders.createOptimized("Surrogate-Control");
+  static final CharSequence SURROGATE_KEY = HttpHeaders.createOptimized("Surrogate-Key");
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
+  private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
+  private static final CharSequence ALLOWED = HttpHeaders.createOptimized("GET, HEAD");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  /** The fallback is a stopgap: downstream caches may keep it briefly, not for the JWKS's windows. */
+  private static final CharSequence FALLBACK_CACHE_CONTROL = HttpHeaders.createOptimized("public, max-age=60");
+  private static final CharSequence FALLBACK_TARGETED = HttpHeaders.createOptimized("max-age=60");
+  private static final String CACHE_NAME = "paintbox-edge; ";
+
+  private final JwksCache cache;
+  private final JwksEvents events;
+  private final CharSequence cacheControl;
+  private final Optional<CharSequence> cdnCacheControl;
+  private final Optional<CharSequence> surrogateControl;
+  private final Optional<CharSequence> surrogateKey;
+
+  /** Memo of the last {@code Age} value: requests within one second share it. */
+  private long memoAge = Long.MIN_VALUE;
+  private CharSequence memoAgeValue;
+  /** Memo of the last {@code Cache-Status} for hits, keyed by outcome and ttl. */
+  private Outcome memoStatusOutcome;
+  private long memoTtl = Long.MIN_VALUE;
+  private CharSequence memoStatusValue;
+
+  public JwksHandler(JwksCache cache, JwksConfig config, JwksEvents events) {
+    this.cache = cache;
+    this.events = events;
+    this.cacheControl = HttpHeaders.createOptimized(config.cacheControl());
+    this.cdnCacheControl = config.cdnCacheControl().map(HttpHeaders::createOptimized);
+    this.surrogateControl = config.surrogateControl().map(HttpHeaders::createOptimized);
+    this.surrogateKey = config.surrogateKey().map(HttpHeaders::createOptimized);
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    long started = System.nanoTime();
+    HttpMethod method = request.method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      request.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, ALLOWED);
+      error(request.response(), "method_not_allowed", "use GET or HEAD");
+      return;
+    }
+    cache.lookup().onComplete(done -> {
+      Lookup lookup = done.succeeded() ? done.result() : null;
+      if (lookup == null || lookup.outcome() == Outcome.UNAVAILABLE) {
+        unavailable(request.response(), lookup == null ? 1 : lookup.retryAfterSeconds());
+      } else {
+        serve(request, lookup);
+      }
+      events.requestServed(lookup == null ? Outcome.UNAVAILABLE : lookup.outcome(), System.nanoTime() - started);
+    });
+  }
+
+  private void serve(HttpServerRequest request, Lookup lookup) {
+    JwksDocument document = lookup.document();
+    boolean gzip = acceptsGzip(request.headers().get(ACCEPT_ENCODING));
+    boolean fallback = lookup.outcome() == Outcome.FALLBACK || lookup.outcome() == Outcome.FALLBACK_AFTER_MISS;
+    HttpServerResponse response = request.response();
+    var headers = response.headers();
+    headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+    headers.set(HttpHeaders.ETAG, document.etag(gzip));
+    headers.set(HttpHeaders.VARY, ACCEPT_ENCODING);
+    if (fallback) {
+      headers.set(HttpHeaders.CACHE_CONTROL, FALLBACK_CACHE_CONTROL);
+      cdnCacheControl.ifPresent(ignored -> headers.set(CDN_CACHE_CONTROL, FALLBACK_TARGETED));
+      surrogateControl.ifPresent(ignored -> headers.set(SURROGATE_CONTROL, FALLBACK_TARGETED));
+    } else {
+      headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
+      cdnCacheControl.ifPresent(value -> headers.set(CDN_CACHE_CONTROL, value));
+      surrogateControl.ifPresent(value -> headers.set(SURROGATE_CONTROL, value));
+      headers.set(HttpHeaders.AGE, age(lookup.ageSeconds()));
+    }
+    surrogateKey.ifPresent(value -> headers.set(SURROGATE_KEY, value));
+    headers.set(CACHE_STATUS, cacheStatus(lookup));
+    if (EntityTags.anyMatch(request.headers().get(HttpHeaders.IF_NONE_MATCH), document)) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    if (gzip) {
+      headers.set(HttpHeaders.CONTENT_ENCODING, GZIP);
+    }
+    headers.set(HttpHeaders.CONTENT_LENGTH, document.contentLength(gzip));
+    if (request.method() == HttpMethod.HEAD) {
+      response.end();
+    } else {
+      response.end(document.body(gzip));
+    }
+  }
+
+  private CharSequence age(long seconds) {
+    if (seconds != memoAge) {
+      memoAgeValue = HttpHeaders.createOptimized(Long.toString(seconds));
+      memoAge = seconds;
+    }
+    return memoAgeValue;
+  }
+
+  private CharSequence cacheStatus(Lookup lookup) {
+    Outcome outcome = lookup.outcome();
+    if (!outcome.fromMemory()) {
+      return HttpHeaders.createOptimized(CACHE_NAME + outcome.cacheStatus());
+    }
+    if (outcome != memoStatusOutcome || lookup.ttlSeconds() != memoTtl) {
+      memoStatusValue = HttpHeaders.createOptimized(CACHE_NAME + "hit; ttl=" + lookup.ttlSeconds());
+      memoStatusOutcome = outcome;
+      memoTtl = lookup.ttlSeconds();
+    }
+    return memoStatusValue;
+  }
+
+  private static void unavailable(HttpServerResponse response, long retryAfterSeconds) {
+    response.setStatusCode(503)
+        .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    error(response, "jwks_unavailable", "no JWKS can be served yet; retry after " + retryAfterSeconds + " s");
+  }
+
+  private static void error(HttpServerResponse response, String code, String message) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .end(new JsonObject().put("error", code).put("message", message).toBuffer());
+  }
+
+  /**
+   * True when {@code Accept-Encoding} lists {@code gzip} or {@code *} with a non-zero weight (RFC 9110 §12.5.3).
+   * Runs per request, so it scans the header in place rather than splitting it.
+   */
+  static boolean acceptsGzip(String header) {
+    if (header == null) {
+      return false;
+    }
+    boolean wildcard = false;
+    int start = 0;
+    while (start < header.length()) {
+      int end = header.indexOf(',', start);
+      if (end < 0) {
+        end = header.length();
+      }
+      int semicolon = header.indexOf(';', start);
+      int tokenEnd = semicolon >= 0 && semicolon < end ? semicolon : end;
+      String coding = header.substring(start, tokenEnd).trim();
+      boolean allowed = semicolon < 0 || semicolon >= end || !zeroWeight(header.substring(semicolon + 1, end));
+      if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) {
+        return allowed;
+      }
+      if (coding.equals("*")) {
+        wildcard = allowed;
+      }
+      start = end + 1;
+    }
+    return wildcard;
+  }
+
+  private static boolean zeroWeight(String parameters) {
+    for (String parameter : parameters.split(";")) {
+      String p = parameter.trim();
+      if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
+        try {
+          return Double.parseDouble(p.substring(2).trim()) == 0.0;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+}
