@@ -12,7 +12,9 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * The process-wide JWKS cache: one entry, shared by every event loop, fed by a {@link KeySource}.
@@ -80,10 +82,16 @@ public final class JwksCache {
 
   public JwksCache(KeySource source, JwksConfig config, Ticker ticker, TaskScheduler scheduler,
       Optional<JwksDocument> fallback, JwksEvents events) {
+    this(source, config, ticker, scheduler, fallback, events, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** With the jitter's random source injected, so tests can pin retry times. */
+  JwksCache(KeySource source, JwksConfig config, Ticker ticker, TaskScheduler scheduler,
+      Optional<JwksDocument> fallback, JwksEvents events, DoubleSupplier jitter) {
     this.source = source;
     this.ticker = ticker;
     this.scheduler = scheduler;
-    this.backoff = new Backoff(config.retryMin(), config.retryMax(), Math::random);
+    this.backoff = new Backoff(config.retryMin(), config.retryMax(), jitter);
     this.fallback = fallback;
     this.events = events;
     this.freshNanos = config.fresh().toNanos();

@@ -1,0 +1,42 @@
+package com.paintbox.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The process-level contract: a wrong config exits 2 with one line naming the key. */
+class EdgeMainExitTest {
+
+  @Test
+  void main_badConfiguration_exitsTwoWithOneLineNamingTheKey() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), EdgeMain.class.getName())
+        .redirectErrorStream(true);
+    builder.environment().put("EDGE_JWKS_SWR_SECONDS", "soon");
+    Process process = builder.start();
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(lines).singleElement().asString()
+        .contains("EDGE_JWKS_SWR_SECONDS=\\\"soon\\\": expected an integer from 0 to 31536000")
+        .contains("\"key\":\"EDGE_JWKS_SWR_SECONDS\"");
+  }
+
+  @Test
+  void main_unknownArgument_exitsTwo() throws Exception {
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), EdgeMain.class.getName(), "--prod")
+        .redirectErrorStream(true).start();
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+  }
+}
