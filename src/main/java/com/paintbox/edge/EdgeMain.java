@@ -58,7 +58,9 @@ public final class EdgeMain {
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setJvmMetricsEnabled(true);
+        .setJvmMetricsEnabled(true)
+        // vertx-micrometer-metrics caches registries per JVM by name; a unique name keeps each Vert.x on its own.
+        .setRegistryName("edge-" + java.util.UUID.randomUUID());
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(registry))

@@ -73,7 +73,7 @@ final class EdgeVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(true)
         .setCompressionSupported(false) // the JWKS is pre-compressed; origin bodies pass through as encoded
         .setIdleTimeout((int) config.clientIdleTimeout().toSeconds())
-        .setReusePort(true);
+        .setReusePort(false); // with port 0 the kernel may hand two servers the same port; Vert.x spreads connections itself
   }
 
   private void route(HttpServerRequest request) {

@@ -40,8 +40,12 @@ import java.util.function.DoubleSupplier;
  *       value when a reload fails, which is how a failed or invalid fetch never replaces a good JWKS.</li>
  * </ul>
  * This class owns what Caffeine does not: time windows measured from the fetch rather than the write (SWR, SIE),
- * refresh-ahead scheduling, retries with jittered exponential backoff, and the fallback. Nothing but loads and
- * refreshes ever writes the entry, because Caffeine silently drops a refresh result if the entry changed meanwhile.
+ * refresh-ahead scheduling, retries with jittered exponential backoff, and the fallback. It also writes a fetched
+ * JWKS into the entry itself, before the fetch's future completes: Caffeine installs a reloaded value in a
+ * callback that {@code CompletableFuture} runs <em>after</em> the caller's own callbacks, so without this a caller
+ * that waited on a refresh could read the old JWKS right after being told of the new one. Caffeine then finds the
+ * entry already replaced and skips its own write. Failed fetches write nothing, which is how a failed or invalid
+ * fetch never replaces a good JWKS.
  *
  * <p><b>Timing.</b> One timer, re-armed after every fetch and at every window boundary, drives the refresh
  * ({@code fresh - ahead} after a success, the backoff delay after a failure) and logs each state change. Requests
@@ -282,6 +286,9 @@ public final class JwksCache {
   }
 
   private synchronized void succeeded(JwksDocument document, long elapsedNanos) {
+    if (!closed) {
+      store.synchronous().put(KEY, document); // published before anyone waiting on this fetch is told
+    }
     failures = 0;
     retryAtNanos = 0;
     lastFailure = null;

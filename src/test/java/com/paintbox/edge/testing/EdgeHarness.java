@@ -1,0 +1,146 @@
+package com.paintbox.edge.testing;
+
+import com.paintbox.edge.Edge;
+import com.paintbox.edge.EdgeMain;
+import com.paintbox.edge.OriginRoute;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A whole edge on loopback for black-box tests: its own Vert.x with a Prometheus registry, a Secrets Manager
+ * backend, real sockets, and an HTTP client sized for bursts.
+ */
+public final class EdgeHarness implements AutoCloseable {
+
+  public static final String SECRET = "paintbox/jwks";
+  /** Far above any answer the edge should take; a request that hits it is a hang, and fails the test. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final Edge edge;
+  private final HttpClient client;
+
+  private EdgeHarness(Vertx vertx, PrometheusMeterRegistry registry, Edge edge) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.edge = edge;
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /** Starts an edge with no origin behind it (every pass-through request gets 502). */
+  public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
+    return start(backend, env, vertx -> new OriginRoute() {
+      @Override
+      public void handle(io.vertx.core.http.HttpServerRequest request) {
+        request.response().setStatusCode(502).end();
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    });
+  }
+
+  /** Starts an edge on ephemeral ports reading keys from {@code backend}; {@code env} overrides the defaults. */
+  public static EdgeHarness start(SecretsBackend backend, Map<String, String> env,
+      Function<Vertx, OriginRoute> origin) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = EdgeMain.newVertx(registry);
+    Map<String, String> layer = new HashMap<>();
+    layer.put("EDGE_PORT", "0");
+    layer.put("EDGE_ADMIN_PORT", "0");
+    layer.put("EDGE_EVENT_LOOPS", "2");
+    layer.put("EDGE_JWKS_SECRET_ID", SECRET);
+    layer.putAll(env);
+    Edge.Options options = new Edge.Options(layer, Optional.of(backend.endpoint()),
+        Optional.of(MotoBackend.CREDENTIALS), origin);
+    try {
+      return new EdgeHarness(vertx, registry, Edge.start(vertx, registry, options).await());
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  public Edge edge() {
+    return edge;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public int port() {
+    return edge.publicPort();
+  }
+
+  /**
+   * Sends a request and reads the whole response, with the JDK's HTTP client: an implementation independent of
+   * the Vert.x stack under test, and safe to drive from the test thread.
+   */
+  public CompletableFuture<Response> send(String method, String uri, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + uri))
+        .timeout(REQUEST_TIMEOUT)
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    headers.forEach(request::header);
+    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(Response::new);
+  }
+
+  public CompletableFuture<Response> get(String uri) {
+    return send("GET", uri, Map.of());
+  }
+
+  /** GET and wait. */
+  public Response fetch(String uri) {
+    return get(uri).join();
+  }
+
+  @Override
+  public void close() {
+    edge.close().eventually(vertx::close).await();
+  }
+
+  /** A response with its body read. */
+  public record Response(HttpResponse<byte[]> raw) {
+
+    public int status() {
+      return raw.statusCode();
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public byte[] body() {
+      return raw.body();
+    }
+
+    public String text() {
+      return new String(raw.body(), StandardCharsets.UTF_8);
+    }
+
+    public JsonObject json() {
+      return new JsonObject(text());
+    }
+  }
+}
