@@ -5,11 +5,13 @@ import com.paintbox.edge.config.ConfigLoader;
 import com.paintbox.edge.config.EdgeConfig;
 import com.paintbox.edge.jwks.Fallback;
 import com.paintbox.edge.jwks.JwksCache;
+import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.JwksTelemetry;
 import com.paintbox.edge.secrets.SecretsClients;
 import com.paintbox.edge.secrets.SecretsManagerKeySource;
-import io.micrometer.core.instrument.MeterRegistry;
+import com.paintbox.edge.admin.AdminVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,6 +59,7 @@ public final class Edge {
   private final Future<SecretsManagerAsyncClient> client;
   private final List<String> deployments = new ArrayList<>();
   private int publicPort;
+  private int adminPort;
 
   private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
     this.vertx = vertx;
@@ -67,17 +70,19 @@ public final class Edge {
   }
 
   /** Loads the configuration and starts; fails with a ConfigException when a setting is wrong. */
-  public static Future<Edge> start(Vertx vertx, MeterRegistry registry, Options options) {
+  public static Future<Edge> start(Vertx vertx, PrometheusMeterRegistry registry, Options options) {
     return ConfigLoader.load(vertx, options.env()).compose(config -> start(vertx, registry, config, options));
   }
 
-  private static Future<Edge> start(Vertx vertx, MeterRegistry registry, EdgeConfig config, Options options) {
+  private static Future<Edge> start(Vertx vertx, PrometheusMeterRegistry registry, EdgeConfig config,
+      Options options) {
     var fallback = Fallback.load(config.jwks().fallbackFile());
     Future<SecretsManagerAsyncClient> client = vertx.executeBlocking(
         () -> SecretsClients.create(config.aws(), options.secretsEndpoint(), options.credentials()), false);
     JwksTelemetry telemetry = new JwksTelemetry(registry);
+    StartupClock startup = new StartupClock(registry, fallback.isPresent());
     JwksCache cache = new JwksCache(new SecretsManagerKeySource(client, config.jwks().secretId()), config.jwks(),
-        Ticker.systemTicker(), TaskScheduler.of(vertx), fallback, telemetry);
+        Ticker.systemTicker(), TaskScheduler.of(vertx), fallback, JwksEvents.all(telemetry, startup));
     telemetry.bindGauges(cache);
     Edge edge = new Edge(vertx, config, cache, client);
     cache.start();
@@ -87,11 +92,16 @@ public final class Edge {
       EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, options.origin());
       started.add(verticle);
       return verticle;
-    }, instances).map(id -> {
+    }, instances).compose(id -> {
       edge.deployments.add(id);
       edge.publicPort = started.get(0).actualPort();
-      edge.logSummary();
-      return edge;
+      AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry);
+      return vertx.deployVerticle(admin).map(adminId -> {
+        edge.deployments.add(adminId);
+        edge.adminPort = admin.actualPort();
+        edge.logSummary();
+        return edge;
+      });
     }).recover(failure -> edge.close().transform(closed -> Future.failedFuture(failure)));
   }
 
@@ -110,6 +120,11 @@ public final class Edge {
   /** The public port actually bound (useful when configured as 0). */
   public int publicPort() {
     return publicPort;
+  }
+
+  /** The admin port actually bound. */
+  public int adminPort() {
+    return adminPort;
   }
 
   /** Stops the verticles, then the cache's timer, then the SDK client: the reverse of start. */
@@ -133,6 +148,7 @@ public final class Edge {
         .addKeyValue("secret_id", config.jwks().secretId())
         .addKeyValue("origin", config.origin().url().toString())
         .addKeyValue("port", publicPort)
+        .addKeyValue("admin", config.admin().bind() + ":" + adminPort)
         .addKeyValue("event_loops", config.eventLoops())
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .addKeyValue("fresh_s", config.jwks().fresh().toSeconds())

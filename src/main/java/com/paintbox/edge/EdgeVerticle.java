@@ -77,6 +77,9 @@ final class EdgeVerticle extends VerticleBase {
   }
 
   private void route(HttpServerRequest request) {
+    if (config.accessLog()) {
+      AccessLog.watch(request);
+    }
     String path = request.path();
     if (JWKS_PATH.equals(path)) {
       jwks.handle(request);

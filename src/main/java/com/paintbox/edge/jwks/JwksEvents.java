@@ -12,6 +12,54 @@ public interface JwksEvents {
 
   JwksEvents NONE = new JwksEvents() {};
 
+  /** Reports every event to each listener in turn. */
+  static JwksEvents all(JwksEvents... listeners) {
+    return new JwksEvents() {
+      @Override
+      public void fetchSucceeded(JwksDocument document, long elapsedNanos) {
+        for (JwksEvents l : listeners) {
+          l.fetchSucceeded(document, elapsedNanos);
+        }
+      }
+
+      @Override
+      public void fetchFailed(FetchFailure failure, int consecutiveFailures, Duration retryIn, long elapsedNanos) {
+        for (JwksEvents l : listeners) {
+          l.fetchFailed(failure, consecutiveFailures, retryIn, elapsedNanos);
+        }
+      }
+
+      @Override
+      public void stateChanged(JwksCache.State from, JwksCache.State to, Optional<JwksDocument> document,
+          Optional<FetchFailure> lastFailure) {
+        for (JwksEvents l : listeners) {
+          l.stateChanged(from, to, document, lastFailure);
+        }
+      }
+
+      @Override
+      public void refreshAhead() {
+        for (JwksEvents l : listeners) {
+          l.refreshAhead();
+        }
+      }
+
+      @Override
+      public void requestServed(Outcome outcome, long elapsedNanos) {
+        for (JwksEvents l : listeners) {
+          l.requestServed(outcome, elapsedNanos);
+        }
+      }
+
+      @Override
+      public void collapsedWaiter() {
+        for (JwksEvents l : listeners) {
+          l.collapsedWaiter();
+        }
+      }
+    };
+  }
+
   /** A fetch stored a new JWKS. */
   default void fetchSucceeded(JwksDocument document, long elapsedNanos) {}
 

@@ -110,6 +110,24 @@ public final class EdgeHarness implements AutoCloseable {
     return send("GET", uri, Map.of());
   }
 
+  /** A request to the admin port. */
+  public Response admin(String method, String path, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.adminPort() + path))
+        .timeout(REQUEST_TIMEOUT)
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    headers.forEach(request::header);
+    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(Response::new).join();
+  }
+
+  /** Scrapes the admin port's /metrics. */
+  public PrometheusText scrape() {
+    Response response = admin("GET", "/metrics", Map.of());
+    if (response.status() != 200) {
+      throw new IllegalStateException("/metrics answered " + response.status());
+    }
+    return new PrometheusText(response.text());
+  }
+
   /** GET and wait. */
   public Response fetch(String uri) {
     return get(uri).join();

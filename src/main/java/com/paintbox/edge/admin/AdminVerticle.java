@@ -1,0 +1,75 @@
+package com.paintbox.edge.admin;
+
+import com.paintbox.edge.Lifecycle;
+import com.paintbox.edge.config.AdminConfig;
+import com.paintbox.edge.jwks.JwksCache;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The admin port, apart from the public one: Prometheus metrics, health, readiness and the forced refresh. It
+ * binds where {@code EDGE_ADMIN_BIND} says (loopback by default), because none of this is for the internet.
+ */
+public final class AdminVerticle extends VerticleBase {
+
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final AdminConfig config;
+  private final JwksCache cache;
+  private final Lifecycle lifecycle;
+  private final PrometheusMeterRegistry registry;
+  private HttpServer server;
+
+  public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.cache = cache;
+    this.lifecycle = lifecycle;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(this::metrics);
+    router.get("/health").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
+    router.get("/ready").handler(ctx -> json(ctx, lifecycle.ready() ? 200 : 503, lifecycle.readinessJson()));
+    router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.port()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void metrics(RoutingContext context) {
+    // A scrape walks every series; a worker keeps that off the event loop.
+    vertx.executeBlocking(registry::scrape, false).onComplete(done -> {
+      if (done.succeeded()) {
+        context.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(done.result());
+      } else {
+        context.fail(done.cause());
+      }
+    });
+  }
+
+  private static void json(RoutingContext context, int status, String body) {
+    context.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body);
+  }
+}

@@ -1,0 +1,44 @@
+package com.paintbox.edge.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Checks {@code Authorization: Bearer <token>} in constant time. Both sides are hashed first, so the comparison
+ * takes the same time whatever the presented token's length or how much of it matches.
+ */
+final class BearerToken {
+
+  private static final String SCHEME = "bearer ";
+
+  private final Optional<byte[]> expectedDigest;
+
+  BearerToken(Optional<String> token) {
+    this.expectedDigest = token.map(BearerToken::digest);
+  }
+
+  /** False when no token is configured: admin actions are then refused outright (403). */
+  boolean configured() {
+    return expectedDigest.isPresent();
+  }
+
+  boolean accepts(String authorization) {
+    if (expectedDigest.isEmpty() || authorization == null || authorization.length() <= SCHEME.length()
+        || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+      return false;
+    }
+    byte[] presented = digest(authorization.substring(SCHEME.length()).trim());
+    return MessageDigest.isEqual(expectedDigest.get(), presented);
+  }
+
+  private static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}
