@@ -7,7 +7,9 @@ import com.paintbox.edge.jwks.Fallback;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
+import com.paintbox.edge.metrics.EdgeMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
+import io.micrometer.core.instrument.Gauge;
 import com.paintbox.edge.secrets.SecretsClients;
 import com.paintbox.edge.secrets.SecretsManagerKeySource;
 import com.paintbox.edge.admin.AdminVerticle;
@@ -85,6 +87,8 @@ public final class Edge {
         Ticker.systemTicker(), TaskScheduler.of(vertx), fallback, JwksEvents.all(telemetry, startup));
     telemetry.bindGauges(cache);
     Edge edge = new Edge(vertx, config, cache, client);
+    Gauge.builder(EdgeMeters.READY, edge.lifecycle, l -> l.ready() ? 1 : 0)
+        .description("1 while /_edge/ready answers 200").register(registry);
     cache.start();
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();

@@ -331,8 +331,8 @@ public final class JwksCache {
       return;
     }
     observeState(document);
-    if (stateOf(document) == State.FRESH) {
-      events.refreshAhead();
+    if (failures == 0 && stateOf(document) == State.FRESH) {
+      events.refreshAhead(); // scheduled by a success, not a retry after a failure
     }
     store.synchronous().refresh(KEY); // its outcome re-arms the timer through succeeded() or failed()
   }

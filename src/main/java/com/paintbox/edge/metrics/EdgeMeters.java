@@ -34,6 +34,7 @@ public final class EdgeMeters {
   public static final String ADMIN_REFRESHES = "edge.admin.refreshes";
   // Process
   public static final String TIME_TO_READY = "edge.startup.ready";
+  public static final String READY = "edge.ready";
 
   /** Latency bucket edges for requests answered from memory or the origin: 50 µs to 10 s. */
   public static final Duration[] REQUEST_BUCKETS = {
