@@ -27,7 +27,7 @@ public final class KeyMaterial {
   public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
 
   /** Key types Nimbus parses; anything else (a type newer than this build) is skipped, not published. */
-  private static final Set<Object> SUPPORTED = Set.of("RSA", "EC", "OKP", "oct");
+  private static final Set<String> SUPPORTED = Set.of("RSA", "EC", "OKP", "oct");
 
   private KeyMaterial() {}
 
@@ -78,7 +78,11 @@ public final class KeyMaterial {
     List<JWK> published = new ArrayList<>(members.size());
     Set<String> kids = new HashSet<>();
     for (int i = 0; i < members.size(); i++) {
-      if (!SUPPORTED.contains(members.get(i).get("kty"))) {
+      Object kty = members.get(i).get("kty");
+      if (!(kty instanceof String)) {
+        throw new InvalidKeyMaterialException("key #" + i + describe(members.get(i)) + " has no \"kty\"");
+      }
+      if (!SUPPORTED.contains(kty)) {
         continue; // a key type this edge cannot export safely is not published, as Nimbus's JWKSet.parse does
       }
       JWK key = parse(members.get(i), i);
