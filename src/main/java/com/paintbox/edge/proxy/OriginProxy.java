@@ -33,7 +33,10 @@ public final class OriginProxy implements OriginRoute {
 
   /** Response head size accepted from the origin; Next.js pages with CSP, Link and cookies exceed Vert.x's 8 KiB. */
   private static final int ORIGIN_MAX_HEADER_BYTES = 65_536;
-  /** Names the pool in Vert.x's client metrics ({@code vertx_http_client_*}, {@code vertx_pool_*}). */
+  /**
+   * The {@code client_name} of the origin client's {@code vertx_http_client_*} meters; its connection pool reports
+   * as {@code vertx_pool_*{pool_type="http", pool_name="<origin host:port>"}}.
+   */
   static final String METRICS_NAME = "origin";
 
   private final HttpClient client;
@@ -67,7 +70,7 @@ public final class OriginProxy implements OriginRoute {
 
   static HttpClientOptions clientOptions(OriginConfig origin) {
     return new HttpClientOptions()
-        .setMetricsName(METRICS_NAME + " " + origin.url())
+        .setMetricsName(METRICS_NAME)
         .setProtocolVersion(HttpVersion.HTTP_1_1)
         .setSsl(origin.ssl())
         .setDefaultHost(origin.host())
