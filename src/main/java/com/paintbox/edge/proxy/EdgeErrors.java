@@ -52,6 +52,8 @@ final class EdgeErrors {
     }
     boolean http1 = request.version() != HttpVersion.HTTP_2;
     if (http1) {
+      // Read no further: after a refused head, the rest of the byte stream is not to be trusted.
+      request.pause();
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     return response.end(body(status, code)).andThen(done -> {

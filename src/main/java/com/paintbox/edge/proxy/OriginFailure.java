@@ -40,8 +40,16 @@ final class OriginFailure extends VertxException {
     return kind;
   }
 
-  /** The kind for any failure of the exchange before the response head. */
+  /**
+   * The kind for any failure of the exchange before the response head. Looks down the cause chain: a reset the edge
+   * asked for arrives wrapped (Vert.x reports {@code reset(code, cause)} as a {@code StreamResetException}).
+   */
   static Kind kindOf(Throwable failure) {
-    return failure instanceof OriginFailure known ? known.kind : Kind.ERROR;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OriginFailure known) {
+        return known.kind;
+      }
+    }
+    return Kind.ERROR;
   }
 }

@@ -116,7 +116,7 @@ class PassThroughTest {
         + "Proxy-Connection: keep-alive\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\nTE: trailers\r\n"
         + "Trailer: X-Sum\r\nUpgrade: foo/2\r\nContent-Length: 2\r\n\r\nhi";
 
-    ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), request, Duration.ofMillis(1_500));
+    ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), request, Duration.ofMillis(500));
 
     assertThat(reply.status()).isEqualTo(200);
     MultiMap seen = origin.last().headers();

@@ -38,6 +38,9 @@ public final class ProxyRawClient implements AutoCloseable {
     }
   }
 
+  /** How long a read waits for the first byte of an answer. */
+  public static final Duration FIRST_BYTE_TIMEOUT = Duration.ofSeconds(10);
+
   private final Socket socket;
 
   public ProxyRawClient(int port) throws IOException {
@@ -51,17 +54,22 @@ public final class ProxyRawClient implements AutoCloseable {
     return this;
   }
 
-  /** Reads until the edge closes the connection or nothing arrives for {@code quiet}. */
+  /**
+   * Reads until the edge closes the connection or, once bytes have started to arrive, nothing more arrives for
+   * {@code quiet}. The first byte may take up to {@link #FIRST_BYTE_TIMEOUT} (a cold JVM answers its first request
+   * slowly); an edge that never answers and never closes yields an empty reply.
+   */
   public Reply read(Duration quiet) throws IOException {
-    socket.setSoTimeout((int) quiet.toMillis());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     InputStream in = socket.getInputStream();
     byte[] chunk = new byte[16_384];
     boolean eof = false;
+    socket.setSoTimeout((int) Math.max(quiet.toMillis(), FIRST_BYTE_TIMEOUT.toMillis()));
     try {
       int n;
       while ((n = in.read(chunk)) >= 0) {
         out.write(chunk, 0, n);
+        socket.setSoTimeout((int) quiet.toMillis());
       }
       eof = true;
     } catch (SocketTimeoutException quietLongEnough) {

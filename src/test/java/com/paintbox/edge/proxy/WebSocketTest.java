@@ -1,0 +1,101 @@
+package com.paintbox.edge.proxy;
+
+import static com.paintbox.edge.proxy.PassThroughTest.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.paintbox.edge.testing.ProxyRawClient;
+import com.paintbox.edge.testing.ProxyTestEdge;
+import com.paintbox.edge.testing.ProxyTestOrigin;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** WebSocket upgrades (HTTP/1.1) pass through with the same header rules as any exchange. */
+@ExtendWith(VertxExtension.class)
+class WebSocketTest {
+
+  private Vertx vertx;
+  private ProxyTestOrigin origin;
+  private ProxyTestEdge edge;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    origin = await(new ProxyTestOrigin(vertx).start());
+    edge = await(ProxyTestEdge.start(vertx, origin.url()));
+  }
+
+  @AfterEach
+  void stop() {
+    await(edge.close().eventually(origin::close));
+  }
+
+  @Test
+  void webSocket_echo_worksThroughTheEdgeWithProxyHeaders() {
+    AtomicReference<MultiMap> handshake = new AtomicReference<>();
+    origin.handle(request -> request.toWebSocket().onSuccess(socket -> {
+      handshake.set(MultiMap.caseInsensitiveMultiMap().addAll(socket.headers()));
+      socket.textMessageHandler(text -> socket.writeTextMessage("echo: " + text));
+      socket.binaryMessageHandler(socket::writeBinaryMessage);
+    }));
+    WebSocketClient client = vertx.createWebSocketClient();
+    Promise<String> text = Promise.promise();
+    Promise<Integer> binaryLength = Promise.promise();
+
+    WebSocket socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edge.port())
+        .setURI("/live?room=1").addHeader("Keep-Alive", "timeout=5").addHeader("X-Forwarded-For", "203.0.113.9")));
+    socket.textMessageHandler(text::tryComplete);
+    socket.binaryMessageHandler(bytes -> binaryLength.tryComplete(bytes.length()));
+    socket.writeTextMessage("hello");
+    socket.writeBinaryMessage(ProxyTestOrigin.filler(200_000));
+
+    assertThat(await(text.future())).isEqualTo("echo: hello");
+    assertThat(await(binaryLength.future())).isEqualTo(200_000);
+    assertThat(origin.last().uri()).isEqualTo("/live?room=1");
+    assertThat(handshake.get().get("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
+    assertThat(handshake.get().get("Via")).isEqualTo("1.1 paintbox-edge");
+    assertThat(handshake.get().get("Host")).isEqualTo(origin.authority());
+    assertThat(handshake.get().contains("Keep-Alive")).isFalse();
+    await(socket.close().eventually(client::close));
+  }
+
+  @Test
+  void webSocket_originRefusesUpgrade_clientGetsOriginStatusHeadersAndBody() throws Exception {
+    origin.handle(request -> request.response().setStatusCode(403).putHeader("X-Reason", "no-ticket").end("denied"));
+
+    ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), "GET /live HTTP/1.1\r\nHost: a\r\n"
+        + "Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", Duration.ofMillis(500));
+
+    assertThat(reply.status()).isEqualTo(403);
+    assertThat(reply.head()).contains("x-reason: no-ticket").contains("via: 1.1 paintbox-edge");
+    assertThat(reply.body()).isEqualTo("denied");
+  }
+
+  @Test
+  void webSocket_101_carriesUpgradeHeadersButNoOtherHopByHop() throws Exception {
+    origin.handle(request -> {
+      request.response().putHeader("Keep-Alive", "timeout=5").putHeader("X-Origin", "ws");
+      request.toWebSocket();
+    });
+
+    ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), "GET /live HTTP/1.1\r\nHost: a\r\n"
+        + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", Duration.ofMillis(500));
+
+    assertThat(reply.status()).isEqualTo(101);
+    assertThat(reply.head()).contains("upgrade: websocket").contains("connection: upgrade")
+        .contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=").contains("x-origin: ws")
+        .doesNotContain("keep-alive");
+  }
+}
