@@ -41,6 +41,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     ProxyRequest request = ctx.request();
     HttpServerRequest in = request.proxiedRequest();
     HopByHop.strip(request.headers(), ctx.isWebSocket());
+    request.headers().remove(HttpHeaders.EXPECT); // met by the guard; the origin's 100 would go nowhere
     ForwardedHeaders.add(request.headers(), in);
     request.setURI(OriginForm.of(request.getURI()));
     long sent = System.nanoTime();

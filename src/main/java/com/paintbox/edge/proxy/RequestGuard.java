@@ -28,6 +28,8 @@ import java.util.WeakHashMap;
  *   <li>A request-target that is neither origin-form, absolute-form nor {@code *} → 400. Duplicate or invalid
  *       {@code Content-Length}, oversized request lines (414) and headers (431) are refused earlier by Netty.</li>
  * </ul>
+ *
+ * It also answers {@code Expect: 100-continue} itself; the interceptor then drops the expectation, already met.
  */
 final class RequestGuard {
 
@@ -65,6 +67,12 @@ final class RequestGuard {
     if (!validTarget(request.uri(), request.method())) {
       refuse(request, 400, "bad_request_target", null);
       return false;
+    }
+    if (request.version() != HttpVersion.HTTP_1_0 && headers.contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+      // The body is streamed, so the edge is ready for it now (as nginx answers). Relaying the origin's own 100
+      // cannot work here: the origin request's head only leaves with the first body byte, which the client withholds
+      // until it sees a 100, so both would wait out the client's expect timeout (curl: 1 s).
+      request.response().writeContinue();
     }
     return true;
   }

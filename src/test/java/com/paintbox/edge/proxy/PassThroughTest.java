@@ -208,6 +208,23 @@ class PassThroughTest {
   }
 
   @Test
+  void expectContinue_edgeAnswers100AtOnceAndOriginGetsBodyWithoutExpectation() throws Exception {
+    origin.handle(request -> request.body().onSuccess(body -> request.response().end("got " + body)));
+    try (ProxyRawClient raw = new ProxyRawClient(edge.port())) {
+      raw.send("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+
+      ProxyRawClient.Reply interim = raw.read(Duration.ofMillis(300));
+      assertThat(interim.statusLine()).isEqualTo("HTTP/1.1 100 Continue");
+
+      raw.send("hello");
+      ProxyRawClient.Reply reply = raw.read(Duration.ofMillis(300));
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.body()).isEqualTo("got hello");
+    }
+    assertThat(origin.last().headers().contains("Expect")).isFalse();
+  }
+
+  @Test
   void http10Client_originBodyOfUnknownLength_streamedAndEndedByClose() throws Exception {
     origin.handle(request -> request.response().setChunked(true).write("first,").compose(v -> request.response()
         .end("second")));
