@@ -70,7 +70,10 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     boolean upgraded = ctx.isWebSocket() && response.getStatusCode() == SWITCHING_PROTOCOLS;
     HopByHop.strip(response.headers(), upgraded);
     response.headers().add(ForwardedHeaders.VIA, ForwardedHeaders.via(fromOrigin.version()));
-    if (ctx.isWebSocket() && !upgraded) {
+    if (upgraded) {
+      return WebSocketTunnel.open(ctx);
+    }
+    if (ctx.isWebSocket()) {
       // The origin refused the upgrade: relay its answer as any other, where 5.0.7 would drop headers and body.
       return response.send();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.paintbox.edge.testing.ProxyRawClient;
 import com.paintbox.edge.testing.ProxyTestEdge;
 import com.paintbox.edge.testing.ProxyTestOrigin;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,7 +14,13 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.junit5.VertxExtension;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +74,45 @@ class WebSocketTest {
     assertThat(handshake.get().get("Host")).isEqualTo(origin.authority());
     assertThat(handshake.get().contains("Keep-Alive")).isFalse();
     await(socket.close().eventually(client::close));
+  }
+
+  @Test
+  void webSocket_fastOriginSlowClient_originIsHeldBackAndEveryByteArrives() throws Exception {
+    long total = 100 * GeneratedBody.MIB;
+    AtomicLong originWritten = new AtomicLong();
+    AtomicBoolean originPushedBack = new AtomicBoolean();
+    CompletableFuture<String> originSha = new CompletableFuture<>();
+    origin.handle(request -> request.toWebSocket().onSuccess(socket ->
+        GeneratedBody.write(socket, total, originWritten, originPushedBack)
+            .onComplete(sha -> originSha.complete(sha.result()))));
+    WebSocketClient client = vertx.createWebSocketClient();
+    MessageDigest clientSha = GeneratedBody.sha256();
+    AtomicLong received = new AtomicLong();
+    Promise<Void> closed = Promise.promise();
+    Context[] clientContext = new Context[1];
+
+    WebSocket socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edge.port())
+        .setURI("/firehose")).map(connected -> {
+          clientContext[0] = Vertx.currentContext();
+          connected.pause();
+          connected.handler(chunk -> {
+            clientSha.update(chunk.getBytes());
+            received.addAndGet(chunk.length());
+          });
+          connected.closeHandler(v -> closed.tryComplete());
+          return connected;
+        }));
+    long stalledAt = GeneratedBody.awaitPlateau(originWritten, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    assertThat(originPushedBack).as("origin saw a full write queue").isTrue();
+    assertThat(stalledAt).as("bytes the origin got out while the client read nothing").isLessThan(48 * GeneratedBody.MIB);
+
+    clientContext[0].runOnContext(go -> socket.resume());
+    await(closed.future());
+
+    assertThat(received.get()).isEqualTo(total);
+    assertThat(HexFormat.of().formatHex(clientSha.digest())).isEqualTo(originSha.get(10, TimeUnit.SECONDS));
+    await(client.close());
   }
 
   @Test
