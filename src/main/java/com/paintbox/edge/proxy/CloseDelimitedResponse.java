@@ -46,6 +46,8 @@ final class CloseDelimitedResponse {
         out.headers().add(name, header.getValue());
       }
     });
+    // Vert.x writes "Connection: keep-alive" for a 1.0 client that asked for it; here the close ends the body.
+    out.headersEndHandler(head -> out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
     Pipe<Buffer> pipe = response.getBody().stream().pipe();
     pipe.endOnSuccess(true);
     pipe.endOnFailure(false);

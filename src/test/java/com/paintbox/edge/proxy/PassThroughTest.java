@@ -229,11 +229,12 @@ class PassThroughTest {
     origin.handle(request -> request.response().setChunked(true).write("first,").compose(v -> request.response()
         .end("second")));
 
-    ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), "GET /old HTTP/1.0\r\n\r\n",
-        Duration.ofSeconds(5));
+    ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(),
+        "GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", Duration.ofSeconds(5));
 
     assertThat(reply.statusLine()).startsWith("HTTP/1.0 200");
-    assertThat(reply.head()).doesNotContain("transfer-encoding").doesNotContain("content-length");
+    assertThat(reply.head()).doesNotContain("transfer-encoding").doesNotContain("content-length")
+        .contains("connection: close");
     assertThat(reply.body()).isEqualTo("first,second");
     assertThat(reply.eof()).isTrue();
     assertThat(origin.last().header("Via")).isEqualTo("1.0 paintbox-edge");
