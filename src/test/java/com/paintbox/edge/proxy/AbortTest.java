@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,10 +107,15 @@ class AbortTest {
   @Test
   void originStallsAfterHead_clientAbortedAfterBodyIdleTimeout() throws Exception {
     raw = await(new ProxyRawOrigin(vertx).start());
-    raw.script(socket -> socket.handler(request -> socket.write(HEAD_100)));
+    AtomicInteger requests = new AtomicInteger();
+    // The first request warms a cold JVM's path (its head could otherwise miss the 1 s deadline); then the stall.
+    raw.script(socket -> socket.handler(request -> socket.write(requests.incrementAndGet() == 1
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nwarm" : HEAD_100)));
     ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, raw.url(),
         Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "1", "EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", "2")));
     try {
+      assertThat(ProxyRawClient.exchange(edge.port(), "GET /warm HTTP/1.1\r\nHost: a\r\n\r\n",
+          Duration.ofMillis(300)).body()).isEqualTo("warm");
       long started = System.nanoTime();
       ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), "GET /x HTTP/1.1\r\nHost: a\r\n\r\n",
           Duration.ofSeconds(10));

@@ -77,6 +77,30 @@ class WebSocketTest {
   }
 
   @Test
+  void webSocket_quietLongerThanOriginTimeout_staysOpen() throws Exception {
+    origin.handle(request -> request.toWebSocket().onSuccess(socket ->
+        socket.textMessageHandler(text -> socket.writeTextMessage("echo: " + text))));
+    ProxyTestEdge strict = await(ProxyTestEdge.start(vertx, origin.url(),
+        java.util.Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "1")));
+    WebSocketClient client = vertx.createWebSocketClient();
+    try {
+      // A cold JVM can take longer than the 1 s deadline to relay a first upgrade; warm the path through the
+      // default edge first, so this test is about what happens after the 101.
+      await(client.connect(edge.port(), "127.0.0.1", "/warm").compose(WebSocket::close));
+      WebSocket socket = await(client.connect(strict.port(), "127.0.0.1", "/quiet"));
+      Promise<String> text = Promise.promise();
+      socket.textMessageHandler(text::tryComplete);
+
+      Thread.sleep(2_500); // the response-head deadline is long gone once the origin said 101
+      socket.writeTextMessage("still there?");
+
+      assertThat(await(text.future())).isEqualTo("echo: still there?");
+    } finally {
+      await(client.close().eventually(strict::close));
+    }
+  }
+
+  @Test
   void webSocket_fastOriginSlowClient_originIsHeldBackAndEveryByteArrives() throws Exception {
     long total = 100 * GeneratedBody.MIB;
     AtomicLong originWritten = new AtomicLong();
