@@ -25,9 +25,11 @@ import java.util.function.BiFunction;
  * </pre>
  *
  * Why vertx-http-proxy: it already streams both bodies through {@code Pipe}s with back-pressure, aborts the client's
- * response when the origin fails mid-body, resets the origin request when the client leaves, and tunnels WebSocket
+ * response when the origin fails mid-body, resets the origin request when the client leaves, and detects WebSocket
  * upgrades; what 5.0.7 lacks (hop-by-hop handling, forwarding headers, timeouts, status mapping, request sanitising)
- * fits its public hooks. Its cache stays off: {@link ProxyOptions#getCacheOptions()} is null unless set.
+ * fits its public hooks. Two of its paths are replaced by small hand-written ones reached from the interceptor:
+ * {@link WebSocketTunnel} (its tunnel has no back-pressure) and {@link CloseDelimitedResponse} (it buffers whole
+ * bodies for HTTP/1.0 clients). Its cache stays off: {@link ProxyOptions#getCacheOptions()} is null unless set.
  */
 public final class OriginProxy implements OriginRoute {
 
