@@ -9,6 +9,7 @@ import com.paintbox.edge.EdgeMain;
 import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.config.EdgeConfig;
 import com.paintbox.edge.dev.DevMode;
+import com.paintbox.edge.testing.ProxyRawClient;
 import com.paintbox.edge.testing.ProxyTestEdge;
 import com.paintbox.edge.testing.ProxyTestOrigin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -62,6 +63,31 @@ class OriginPoolTest {
       assertThat(origin.seen().stream().map(ProxyTestOrigin.Seen::remotePort).distinct()).hasSize(2);
     } finally {
       await(client.close().eventually(edge::close).eventually(origin::close));
+    }
+  }
+
+  @Test
+  void clientLeavesWhileQueuedForAPooledConnection_itsRequestNeverReachesOrigin(Vertx vertx) throws Exception {
+    ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
+    Promise<Void> release = Promise.promise();
+    origin.handle(request -> release.future().onComplete(go -> request.response().end("done")));
+    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url(), Map.of("EDGE_ORIGIN_POOL_SIZE", "1")));
+    try (ProxyRawClient first = new ProxyRawClient(edge.port())) {
+      first.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n");
+      awaitSeen(origin, 1);
+      try (ProxyRawClient queued = new ProxyRawClient(edge.port())) {
+        queued.send("GET /queued HTTP/1.1\r\nHost: a\r\n\r\n");
+        Thread.sleep(200); // the queued request waits for the pool's only connection
+      }
+      Thread.sleep(200); // the edge notices the departure
+      release.complete();
+
+      assertThat(first.read(Duration.ofMillis(300)).body()).isEqualTo("done");
+      Thread.sleep(300); // room for the queued request to reach the origin, were it still sent
+      assertThat(origin.seen()).extracting(ProxyTestOrigin.Seen::uri).containsExactly("/first");
+      assertThat(edge.count(com.paintbox.edge.metrics.EdgeMeters.ORIGIN_CLIENT_GONE)).isEqualTo(1);
+    } finally {
+      await(edge.close().eventually(origin::close));
     }
   }
 
