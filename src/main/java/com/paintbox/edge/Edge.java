@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -49,10 +49,10 @@ public final class Edge {
    * @param env the environment layer of the configuration
    * @param secretsEndpoint an explicit Secrets Manager endpoint (--dev and tests); else the SDK's own variables
    * @param credentials explicit AWS credentials (--dev and tests); else the environment's or the SDK's chain
-   * @param origin the pass-through for every other request, one per event loop
+   * @param origin builds the pass-through for every other request, once per event loop, from the loaded config
    */
   public record Options(Map<String, String> env, Optional<URI> secretsEndpoint,
-      Optional<AwsCredentialsProvider> credentials, Function<Vertx, OriginRoute> origin) {}
+      Optional<AwsCredentialsProvider> credentials, BiFunction<Vertx, EdgeConfig, OriginRoute> origin) {}
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -93,7 +93,8 @@ public final class Edge {
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, options.origin());
+      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle,
+          loop -> options.origin().apply(loop, config));
       started.add(verticle);
       return verticle;
     }, instances).compose(id -> {

@@ -2,11 +2,14 @@ package com.paintbox.edge;
 
 import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.dev.DevMode;
+import com.paintbox.edge.metrics.OriginTelemetry;
+import com.paintbox.edge.proxy.OriginProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.List;
@@ -41,7 +44,7 @@ public final class EdgeMain {
     Future<Optional<DevMode>> devMode = dev
         ? DevMode.start(vertx, System.getenv()).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
-    devMode.compose(mode -> Edge.start(vertx, registry, options(mode)).onSuccess(edge -> {
+    devMode.compose(mode -> Edge.start(vertx, registry, options(mode, registry)).onSuccess(edge -> {
       mode.ifPresent(m -> m.announce(edge));
       Shutdown.onSignals(vertx, edge, mode);
     })).onFailure(failure -> {
@@ -59,6 +62,7 @@ public final class EdgeMain {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
+        .addLabels(Label.CLIENT_NAME) // tells the origin pool's client meters apart (client_name="origin")
         // vertx-micrometer-metrics caches registries per JVM by name; a unique name keeps each Vert.x on its own.
         .setRegistryName("edge-" + java.util.UUID.randomUUID());
     return Vertx.builder()
@@ -67,10 +71,10 @@ public final class EdgeMain {
         .build();
   }
 
-  private static Edge.Options options(Optional<DevMode> mode) {
+  private static Edge.Options options(Optional<DevMode> mode, PrometheusMeterRegistry registry) {
     Map<String, String> env = mode.map(DevMode::env).orElse(System.getenv());
     return new Edge.Options(env, mode.map(DevMode::secretsEndpoint), mode.map(DevMode::credentials),
-        vertx -> OriginRoutes.unavailable());
+        OriginProxy.factory(new OriginTelemetry(registry)));
   }
 
   /** Turns SIGTERM and SIGINT into a drain and exit 0, instead of the JVM's abrupt 143. */

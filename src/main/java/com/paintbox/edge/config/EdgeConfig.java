@@ -145,12 +145,21 @@ public record EdgeConfig(
   }
 
   private static OriginConfig origin(Settings s) {
+    Duration responseTimeout = s.seconds("EDGE_ORIGIN_TIMEOUT_SECONDS", 1, 3_600);
+    Duration bodyIdle = s.seconds("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", 1, 3_600);
+    // The body idle timeout is a connection-level idle timer, so it also runs while the edge waits for response
+    // headers: shorter than the header wait, it would turn a slow origin's 504 into a 502.
+    if (bodyIdle.compareTo(responseTimeout) < 0) {
+      throw new ConfigException("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", bodyIdle.toSeconds(),
+          "at least EDGE_ORIGIN_TIMEOUT_SECONDS (" + responseTimeout.toSeconds() + ")");
+    }
     return new OriginConfig(
         s.originUrl("EDGE_ORIGIN_URL"),
-        s.seconds("EDGE_ORIGIN_TIMEOUT_SECONDS", 1, 3_600),
+        responseTimeout,
         s.millis("EDGE_ORIGIN_CONNECT_TIMEOUT_MILLIS", 10, 60_000),
         s.integer("EDGE_ORIGIN_POOL_SIZE", 1, 10_000),
         s.seconds("EDGE_ORIGIN_IDLE_TIMEOUT_SECONDS", 1, 3_600),
-        s.bool("EDGE_ORIGIN_PRESERVE_HOST"));
+        s.bool("EDGE_ORIGIN_PRESERVE_HOST"),
+        bodyIdle);
   }
 }

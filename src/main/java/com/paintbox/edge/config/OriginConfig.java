@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param poolSize most connections to the origin per event loop
  * @param idleTimeout how long an idle pooled connection is kept
  * @param preserveHost send the client's {@code Host} instead of the origin's authority
+ * @param bodyIdleTimeout longest silence on an origin connection once a response has begun (a stalled body); the
+ *     connection is then closed and the client's response aborted
  */
 public record OriginConfig(
     URI url,
@@ -19,7 +21,8 @@ public record OriginConfig(
     Duration connectTimeout,
     int poolSize,
     Duration idleTimeout,
-    boolean preserveHost) {
+    boolean preserveHost,
+    Duration bodyIdleTimeout) {
 
   public boolean ssl() {
     return "https".equalsIgnoreCase(url.getScheme());

@@ -30,6 +30,7 @@ public final class EdgeMeters {
   // Origin pass-through
   public static final String ORIGIN_REQUESTS = "edge.origin.requests";
   public static final String ORIGIN_LATENCY = "edge.origin.response";
+  public static final String ORIGIN_CLIENT_GONE = "edge.origin.client.gone";
   // Admin
   public static final String ADMIN_REFRESHES = "edge.admin.refreshes";
   // Process

@@ -2,10 +2,10 @@ package com.paintbox.edge.testing;
 
 import com.paintbox.edge.Edge;
 import com.paintbox.edge.EdgeMain;
-import com.paintbox.edge.OriginRoute;
+import com.paintbox.edge.metrics.OriginTelemetry;
+import com.paintbox.edge.proxy.OriginProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * A whole edge on loopback for black-box tests: its own Vert.x with a Prometheus registry, a Secrets Manager
@@ -42,24 +41,8 @@ public final class EdgeHarness implements AutoCloseable {
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 
-  /** Starts an edge with no origin behind it (every pass-through request gets 502). */
-  public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
-    return start(backend, env, vertx -> new OriginRoute() {
-      @Override
-      public void handle(io.vertx.core.http.HttpServerRequest request) {
-        request.response().setStatusCode(502).end();
-      }
-
-      @Override
-      public Future<Void> close() {
-        return Future.succeededFuture();
-      }
-    });
-  }
-
   /** Starts an edge on ephemeral ports reading keys from {@code backend}; {@code env} overrides the defaults. */
-  public static EdgeHarness start(SecretsBackend backend, Map<String, String> env,
-      Function<Vertx, OriginRoute> origin) {
+  public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = EdgeMain.newVertx(registry);
     Map<String, String> layer = new HashMap<>();
@@ -69,7 +52,7 @@ public final class EdgeHarness implements AutoCloseable {
     layer.put("EDGE_JWKS_SECRET_ID", SECRET);
     layer.putAll(env);
     Edge.Options options = new Edge.Options(layer, Optional.of(backend.endpoint()),
-        Optional.of(MotoBackend.CREDENTIALS), origin);
+        Optional.of(MotoBackend.CREDENTIALS), OriginProxy.factory(new OriginTelemetry(registry)));
     try {
       return new EdgeHarness(vertx, registry, Edge.start(vertx, registry, options).await());
     } catch (RuntimeException e) {

@@ -1,0 +1,54 @@
+package com.paintbox.edge.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+
+/**
+ * The headers a proxy owes the origin (de-facto {@code X-Forwarded-*}, RFC 9110 §7.6.3 {@code Via}). 5.0.x adds
+ * none of them (X-Forwarded support arrives in 5.1). {@code X-Forwarded-For} is appended to, so a chain built by a
+ * CDN or the Fly proxy in front survives; {@code -Proto} and {@code -Host} describe the hop the edge saw and are
+ * set, replacing whatever the client claimed.
+ */
+final class ForwardedHeaders {
+
+  static final String PSEUDONYM = "paintbox-edge";
+  static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
+  static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
+  static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
+  static final CharSequence VIA = HttpHeaders.createOptimized("via");
+
+  private ForwardedHeaders() {}
+
+  /** Adds the forwarding headers for {@code in} to the outgoing {@code headers}. Run after hop-by-hop stripping. */
+  static void add(MultiMap headers, HttpServerRequest in) {
+    SocketAddress peer = in.remoteAddress();
+    String ip = peer == null ? null : peer.hostAddress();
+    if (ip != null) {
+      List<String> prior = headers.getAll(X_FORWARDED_FOR);
+      headers.set(X_FORWARDED_FOR, prior.isEmpty() ? ip : String.join(", ", prior) + ", " + ip);
+    }
+    headers.set(X_FORWARDED_PROTO, in.isSSL() ? "https" : "http");
+    HostAndPort authority = in.authority();
+    if (authority != null) {
+      headers.set(X_FORWARDED_HOST, authority.toString());
+    } else {
+      headers.remove(X_FORWARDED_HOST);
+    }
+    headers.add(VIA, via(in.version()));
+  }
+
+  /** A {@code Via} member for a message received over {@code version}. */
+  static String via(HttpVersion version) {
+    String protocol = switch (version) {
+      case HTTP_1_0 -> "1.0";
+      case HTTP_2 -> "2";
+      default -> "1.1";
+    };
+    return protocol + " " + PSEUDONYM;
+  }
+}

@@ -1,0 +1,115 @@
+package com.paintbox.edge.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's one interceptor, registered first and for WebSocket handshakes too, so it sees every exchange on both
+ * legs:
+ *
+ * <pre>
+ *   client ─▶ guard ─▶ [request leg: strip hop-by-hop, X-Forwarded-*, Via, origin-form] ─▶ OriginRequests ─▶ origin
+ *   client ◀─────────── [response leg: strip hop-by-hop, Via]  ◀── or the edge's own 502/504 ◀─────────────┘
+ * </pre>
+ *
+ * Failures before the origin's response head become the edge's answer here rather than in the proxy, which has one
+ * hard-coded 502 (its issue #114). On 5.0.7 the request is released exactly once and a succeeded future returned:
+ * a released request plus a failed future makes the proxy release again and never answer (issue #142).
+ */
+final class ForwardingInterceptor implements ProxyInterceptor {
+
+  private static final Logger log = LoggerFactory.getLogger(ForwardingInterceptor.class);
+  private static final int SWITCHING_PROTOCOLS = 101;
+
+  private final OriginEvents events;
+
+  ForwardingInterceptor(OriginEvents events) {
+    this.events = events;
+  }
+
+  @Override
+  public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+    ProxyRequest request = ctx.request();
+    HttpServerRequest in = request.proxiedRequest();
+    HopByHop.strip(request.headers(), ctx.isWebSocket());
+    request.headers().remove(HttpHeaders.EXPECT); // met by the guard; the origin's 100 would go nowhere
+    ForwardedHeaders.add(request.headers(), in);
+    request.setURI(OriginForm.of(request.getURI()));
+    long sent = System.nanoTime();
+    return ctx.sendRequest()
+        .map(response -> {
+          if (!validFraming(response)) {
+            // 5.0.7 would answer 501 and leave the origin's response paused on a pooled connection.
+            response.proxiedResponse().request().reset();
+            return edgeAnswer(ctx, new OriginFailure(OriginFailure.Kind.ERROR, "origin sent Transfer-Encoding "
+                + response.headers().getAll(HttpHeaders.TRANSFER_ENCODING), null));
+          }
+          events.originResponded(response.getStatusCode(), System.nanoTime() - sent);
+          return response;
+        })
+        .recover(failure -> Future.succeededFuture(edgeAnswer(ctx, failure)));
+  }
+
+  @Override
+  public Future<Void> handleProxyResponse(ProxyContext ctx) {
+    ProxyResponse response = ctx.response();
+    HttpClientResponse fromOrigin = response.proxiedResponse();
+    if (fromOrigin == null) {
+      // The edge's own answer. On the WebSocket path the proxy's next step would read a null origin response.
+      return ctx.isWebSocket() ? response.send() : ctx.sendResponse();
+    }
+    boolean upgraded = ctx.isWebSocket() && response.getStatusCode() == SWITCHING_PROTOCOLS;
+    HopByHop.strip(response.headers(), upgraded);
+    response.headers().add(ForwardedHeaders.VIA, ForwardedHeaders.via(fromOrigin.version()));
+    if (upgraded) {
+      return WebSocketTunnel.open(ctx);
+    }
+    if (ctx.isWebSocket()) {
+      // The origin refused the upgrade: relay its answer as any other, where 5.0.7 would drop headers and body.
+      return response.send();
+    }
+    if (CloseDelimitedResponse.applies(ctx)) {
+      return CloseDelimitedResponse.send(ctx);
+    }
+    return ctx.sendResponse();
+  }
+
+  private ProxyResponse edgeAnswer(ProxyContext ctx, Throwable failure) {
+    HttpServerRequest in = ctx.request().proxiedRequest();
+    OriginFailure.Kind kind = in.response().closed() ? OriginFailure.Kind.CLIENT_GONE : OriginFailure.kindOf(failure);
+    if (kind == OriginFailure.Kind.CLIENT_GONE) {
+      events.clientGone();
+      log.atDebug().addKeyValue("uri", in.uri()).log("client left before the origin answered");
+    } else {
+      events.edgeAnswered(kind.status);
+      log.atWarn().addKeyValue("status", kind.status).addKeyValue("error", kind.code)
+          .addKeyValue("method", in.method().name()).addKeyValue("path", in.path())
+          .addKeyValue("cause", String.valueOf(rootMessage(failure)))
+          .log("origin did not answer; the edge answered instead");
+    }
+    return EdgeErrors.replace(ctx.request(), kind.status, kind.code);
+  }
+
+  private static boolean validFraming(ProxyResponse response) {
+    List<String> codings = response.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+    return codings.stream().allMatch("chunked"::equals);
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == failure ? String.valueOf(failure.getMessage())
+        : failure.getMessage() + ": " + root.getClass().getSimpleName() + " " + root.getMessage();
+  }
+}

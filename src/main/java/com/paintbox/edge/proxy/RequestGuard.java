@@ -1,0 +1,104 @@
+package com.paintbox.edge.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Refuses what must never be forwarded, before vertx-http-proxy sees the request (its interceptors run too late:
+ * the proxy has already chosen the framing by then). One per event loop, so the connection set needs no locking.
+ *
+ * <ul>
+ *   <li>{@code CONNECT} → 405: 5.0.7 would forward it and treat the origin's 200 as a tunnel.</li>
+ *   <li>{@code Transfer-Encoding} other than exactly {@code chunked}, on HTTP/1.0, or next to a
+ *       {@code Content-Length} → 400 and close (RFC 9112 §6.1). On HTTP/1.0 the proxy would copy the
+ *       {@code Content-Length} and stream the de-chunked bytes behind it: a request smuggled to the origin.</li>
+ *   <li>HTTP/1.1 {@code Transfer-Encoding: chunked} with a {@code Content-Length}: Netty drops the length before any
+ *       handler runs, so the two cannot be told apart from a plain chunked request. The body is framed by the chunks
+ *       alone (the origin only ever sees that framing) and the connection is closed after the response, as
+ *       RFC 9112 §6.1 requires, so nothing pipelined behind such a request is ever read as a request.</li>
+ *   <li>A request-target that is neither origin-form, absolute-form nor {@code *} → 400. Duplicate or invalid
+ *       {@code Content-Length}, oversized request lines (414) and headers (431) are refused earlier by Netty.</li>
+ * </ul>
+ *
+ * It also answers {@code Expect: 100-continue} itself; the interceptor then drops the expectation, already met.
+ */
+final class RequestGuard {
+
+  static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+  private static final String CHUNKED = "chunked";
+  private final Set<HttpConnection> closing = Collections.newSetFromMap(new WeakHashMap<>());
+  private final OriginEvents events;
+
+  RequestGuard(OriginEvents events) {
+    this.events = events;
+  }
+
+  /** True when the request may go on to the origin; otherwise it has been answered (or its connection closed). */
+  boolean admit(HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    if (closing.contains(connection)) {
+      // Pipelined behind a chunked request whose framing we could not verify: never read it as a request.
+      connection.close();
+      return false;
+    }
+    if (request.method() == HttpMethod.CONNECT) {
+      refuse(request, 405, "method_not_allowed", ALLOWED_METHODS);
+      return false;
+    }
+    MultiMap headers = request.headers();
+    List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
+    if (!codings.isEmpty()) {
+      boolean onlyChunked = codings.stream().allMatch(CHUNKED::equals);
+      if (!onlyChunked || request.version() == HttpVersion.HTTP_1_0 || headers.contains(HttpHeaders.CONTENT_LENGTH)) {
+        refuse(request, 400, "bad_framing", null);
+        return false;
+      }
+      closeAfterResponse(request, connection);
+    }
+    if (!validTarget(request.uri(), request.method())) {
+      refuse(request, 400, "bad_request_target", null);
+      return false;
+    }
+    if (request.version() != HttpVersion.HTTP_1_0 && headers.contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+      // The body is streamed, so the edge is ready for it now (as nginx answers). Relaying the origin's own 100
+      // cannot work here: the origin request's head only leaves with the first body byte, which the client withholds
+      // until it sees a 100, so both would wait out the client's expect timeout (curl: 1 s).
+      request.response().writeContinue();
+    }
+    return true;
+  }
+
+  private void refuse(HttpServerRequest request, int status, String code, String allow) {
+    events.edgeAnswered(status);
+    EdgeErrors.refuse(request, status, code, allow);
+  }
+
+  private void closeAfterResponse(HttpServerRequest request, HttpConnection connection) {
+    closing.add(connection);
+    HttpServerResponse response = request.response();
+    response.headersEndHandler(v -> response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
+    response.endHandler(v -> connection.close());
+  }
+
+  private static boolean validTarget(String uri, HttpMethod method) {
+    if (uri == null || uri.isEmpty()) {
+      return false;
+    }
+    if (uri.charAt(0) == '/') {
+      return true;
+    }
+    if (uri.equals("*")) {
+      return method == HttpMethod.OPTIONS;
+    }
+    return OriginForm.isAbsolute(uri);
+  }
+}
