@@ -265,8 +265,7 @@ class AwsFaultMatrixTest {
   // ---- helpers -------------------------------------------------------------------------------------------------
 
   private void remember(JsonObject document) {
-    JsonArray keys = document.getJsonArray("keys", new JsonArray().add(document));
-    keys.forEach(key -> secrets.add(((JsonObject) key).getMap()));
+    secrets.addDocument(document.encode());
   }
 
   private static Response adminRefresh(EdgeHarness edge) {

@@ -37,6 +37,14 @@ public final class KeySecrets {
     return this;
   }
 
+  /** Adds the private members of every key in a secret value (a JWKS or one JWK), valid or not. */
+  public KeySecrets addDocument(String document) {
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(document);
+    io.vertx.core.json.JsonArray keys = json.getJsonArray("keys", new io.vertx.core.json.JsonArray().add(json));
+    keys.forEach(key -> add(((io.vertx.core.json.JsonObject) key).getMap()));
+    return this;
+  }
+
   public Set<String> values() {
     return Set.copyOf(values);
   }
