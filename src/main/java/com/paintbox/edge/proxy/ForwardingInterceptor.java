@@ -31,9 +31,11 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   private static final int SWITCHING_PROTOCOLS = 101;
 
   private final OriginEvents events;
+  private final boolean trustForwarded;
 
-  ForwardingInterceptor(OriginEvents events) {
+  ForwardingInterceptor(OriginEvents events, boolean trustForwarded) {
     this.events = events;
+    this.trustForwarded = trustForwarded;
   }
 
   @Override
@@ -42,7 +44,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     HttpServerRequest in = request.proxiedRequest();
     HopByHop.strip(request.headers(), ctx.isWebSocket());
     request.headers().remove(HttpHeaders.EXPECT); // met by the guard; the origin's 100 would go nowhere
-    ForwardedHeaders.add(request.headers(), in);
+    ForwardedHeaders.add(request.headers(), in, trustForwarded);
     request.setURI(OriginForm.of(request.getURI()));
     long sent = System.nanoTime();
     return ctx.sendRequest()
