@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -27,7 +28,8 @@ import java.util.WeakHashMap;
  *       alone (the origin only ever sees that framing) and the connection is closed after the response, as
  *       RFC 9112 §6.1 requires, so nothing pipelined behind such a request is ever read as a request.</li>
  *   <li>A request-target that is neither origin-form, absolute-form nor {@code *}, or holds a control character,
- *       → 400; so does a {@code Host} that Vert.x cannot parse. Duplicate or invalid
+ *       → 400; so does a {@code Host} that Vert.x cannot parse, and a header name that is not a token. Duplicate or
+ *       invalid
  *       {@code Content-Length}, oversized request lines (414) and headers (431) are refused earlier by Netty.</li>
  * </ul>
  *
@@ -37,6 +39,8 @@ final class RequestGuard {
 
   static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
   private static final String CHUNKED = "chunked";
+  /** The tchar set of RFC 9110 §5.6.2, indexed by character. */
+  private static final boolean[] TOKEN = tokenChars();
   private final Set<HttpConnection> closing = Collections.newSetFromMap(new WeakHashMap<>());
   private final OriginEvents events;
 
@@ -72,6 +76,10 @@ final class RequestGuard {
     }
     if (!parsableAuthority(request)) {
       refuse(request, 400, "bad_host", null);
+      return false;
+    }
+    if (!validFieldNames(headers)) {
+      refuse(request, 400, "bad_header", null);
       return false;
     }
     if (request.version() != HttpVersion.HTTP_1_0 && headers.contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
@@ -112,6 +120,42 @@ final class RequestGuard {
     } catch (RuntimeException unparsable) {
       return false;
     }
+  }
+
+  /**
+   * Netty accepts a header line with an empty name ({@code ": value"}) and the proxy would copy it to the origin:
+   * a message the edge must not send, which origins parse in different ways. Every name must be a token
+   * (RFC 9110 §5.1). Runs once per forwarded request over the names only.
+   */
+  private static boolean validFieldNames(MultiMap headers) {
+    for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      if (name.isEmpty()) {
+        return false;
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c >= TOKEN.length || !TOKEN[c]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean[] tokenChars() {
+    boolean[] token = new boolean[128];
+    for (char c = '0'; c <= '9'; c++) {
+      token[c] = true;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      token[c] = true;
+      token[Character.toUpperCase(c)] = true;
+    }
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+      token[c] = true;
+    }
+    return token;
   }
 
   private static boolean validTarget(String uri, HttpMethod method) {

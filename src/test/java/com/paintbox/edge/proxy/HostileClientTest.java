@@ -12,7 +12,9 @@ import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,21 +36,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(VertxExtension.class)
 class HostileClientTest {
 
-  private static final Duration QUIET = Duration.ofMillis(400);
+  private static final Duration QUIET = Duration.ofMillis(300);
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
 
-  private ProxyTestOrigin origin;
-  private ProxyRawOrigin evil;
-  private ProxyTestEdge edge;
-  private String evilAuthority;
-  private final ConcurrentLinkedQueue<String> completed = new ConcurrentLinkedQueue<>();
+  // One edge, origin and "evil" host for the whole class: every attack lands on the edge the previous ones hit,
+  // which is what "no attack changes what another client receives" asks of it.
+  private static ProxyTestOrigin origin;
+  private static ProxyRawOrigin evil;
+  private static ProxyTestEdge edge;
+  private static String evilAuthority;
+  private static String jwksBefore;
+  private static final ConcurrentLinkedQueue<String> completed = new ConcurrentLinkedQueue<>();
   private ProxyRawClient bystander;
   private String bystanderReply;
-  private String jwksBefore;
   private int seenBefore;
 
-  @BeforeEach
-  void start(Vertx vertx) throws Exception {
+  @BeforeAll
+  static void startAll(Vertx vertx) throws Exception {
     origin = await(new ProxyTestOrigin(vertx).start());
     origin.handle(request -> request.body().onSuccess(body -> {
       completed.add(request.uri());
@@ -59,11 +63,35 @@ class HostileClientTest {
     evilAuthority = "127.0.0.1:" + evil.port();
     edge = await(ProxyTestEdge.start(vertx, origin.url()));
     jwksBefore = exchange("GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").body();
+    assertThat(jwksBefore).contains("\"keys\"");
+  }
+
+  @AfterAll
+  static void stopAll() {
+    await(edge.close().eventually(origin::close).eventually(evil::close));
+  }
+
+  @BeforeEach
+  void openBystander() throws Exception {
     bystander = new ProxyRawClient(edge.port());
     bystanderReply = bystander.send("GET /bystander HTTP/1.1\r\nHost: a\r\n\r\n").read(QUIET).body();
     assertThat(bystanderReply).isEqualTo("echo GET /bystander len=0 xfh=a");
     completed.clear();
     seenBefore = origin.seen().size();
+  }
+
+  @AfterEach
+  void checkBystander() throws Exception {
+    try {
+      assertOriginHeadersWellFormed();
+      assertThat(evil.connections()).as("connections to the other host").isZero();
+      assertThat(bystander.send("GET /bystander HTTP/1.1\r\nHost: a\r\n\r\n").read(QUIET).body())
+          .as("the bystander's connection after the attack").isEqualTo(bystanderReply);
+      assertThat(exchange("GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").body())
+          .as("a fresh JWKS request after the attack").isEqualTo(jwksBefore);
+    } finally {
+      bystander.close();
+    }
   }
 
   /** What the origin received since the attack began (the bystander's first request excluded). */
@@ -87,21 +115,6 @@ class HostileClientTest {
   /** True when the reply is an HTTP/1.x 200, whatever else it is. */
   private static boolean ok(ProxyRawClient.Reply reply) {
     return reply.text().startsWith("HTTP/1.1 200") || reply.text().startsWith("HTTP/1.0 200");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    try {
-      assertOriginHeadersWellFormed();
-      assertThat(evil.connections()).as("connections to the other host").isZero();
-      assertThat(bystander.send("GET /bystander HTTP/1.1\r\nHost: a\r\n\r\n").read(QUIET).body())
-          .as("the bystander's connection after the attack").isEqualTo(bystanderReply);
-      assertThat(exchange("GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").body())
-          .as("a fresh JWKS request after the attack").isEqualTo(jwksBefore);
-    } finally {
-      bystander.close();
-      await(edge.close().eventually(origin::close).eventually(evil::close));
-    }
   }
 
   // ---- malformed requests --------------------------------------------------------------------------------------
@@ -295,7 +308,7 @@ class HostileClientTest {
     assertThat(seen()).isEmpty();
   }
 
-  private ProxyRawClient.Reply exchange(String request) throws Exception {
+  private static ProxyRawClient.Reply exchange(String request) throws Exception {
     return ProxyRawClient.exchange(edge.port(), request, QUIET);
   }
 }
