@@ -132,18 +132,24 @@ public final class Edge {
     return adminPort;
   }
 
-  /** Stops the verticles, then the cache's timer, then the SDK client: the reverse of start. */
+  /**
+   * Drains and stops: readiness turns 503 at once; the public verticles stop accepting and let requests in flight
+   * finish within {@code EDGE_DRAIN_SECONDS}; then the admin port (kept up until here, so the draining state can
+   * be seen), the cache's timer and the SDK client. Otherwise the reverse of start.
+   */
   public Future<Void> close() {
     lifecycle.startDraining();
-    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeployed).<Void>mapEmpty()
-        .eventually(() -> {
-          cache.close();
-          return client.compose(sdk -> vertx.executeBlocking(() -> {
-            sdk.close();
-            return null;
-          }, false)).<Void>mapEmpty().otherwiseEmpty();
-        });
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String deployment : deployments) { // public first, admin last: see above
+      undeployed = undeployed.eventually(() -> vertx.undeploy(deployment));
+    }
+    return undeployed.eventually(() -> {
+      cache.close();
+      return client.compose(sdk -> vertx.executeBlocking(() -> {
+        sdk.close();
+        return null;
+      }, false)).<Void>mapEmpty().otherwiseEmpty();
+    });
   }
 
   private void logSummary() {
