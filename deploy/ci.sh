@@ -6,7 +6,8 @@
 #
 # Usage (from .ci/run):  deploy/ci.sh
 # Needs: a JDK with jlink (Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64; without it the default JDK builds an
-# AppCDS runtime and says so), bash, curl. Installs curl and binutils from Debian if they are missing.
+# AppCDS runtime and says so), bash, curl; socat and openssl put TLS in front of the emulator as AWS has it. Installs
+# curl, binutils, socat and openssl from Debian if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -14,6 +15,8 @@ source deploy/lib.sh
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v strip >/dev/null || missing+=(binutils)
+command -v socat >/dev/null || missing+=(socat)
+command -v openssl >/dev/null || missing+=(openssl)
 if (( ${#missing[@]} )); then
   say "installing ${missing[*]} from Debian"
   sudo_=""; [[ "$(id -u)" == 0 ]] || sudo_="sudo"

@@ -52,7 +52,7 @@ for m in $used $EXTRA; do
   grep -qx "$m" <<<"$available" || { say "skipping $m: not in $JDK"; continue; }
   [[ " ${modules[*]} " == *" $m "* ]] || modules+=("$m")
 done
-say "modules: ${modules[*]} (jdeps: $(echo $used); excluded: $EXCLUDE)"
+say "modules: ${modules[*]} (jdeps: ${used//$'\n'/ }; excluded: $EXCLUDE)"
 
 args=(--add-modules "$(IFS=,; echo "${modules[*]}")" --strip-debug --no-man-pages --no-header-files)
 if (( FEATURE >= 21 )); then args+=(--compress zip-6); else args+=(--compress=2); fi

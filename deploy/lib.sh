@@ -23,6 +23,8 @@ DEV_SECRET_KEY="dev-secret-access-key"
 # start gets "env ${SCRUB[@]} ..." so it sees only what the script sets, not what CI or a shell exported.
 mapfile -t SCRUB < <(compgen -e | grep -E '^(EDGE|AWS|FLY)_' | sed 's/^/--unset=/' || true)
 
+HELPER_PID=""; TLS_PID=""; HELPER_JAVA_OPTS=(); HELPER_TLS=no
+
 say() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
@@ -141,9 +143,17 @@ stop_service() {
 }
 
 # Starts a --dev process on the runtime at $1 (a java binary) to act as the Secrets Manager endpoint and origin
-# for a production-mode process; sets HELPER_PID, HELPER_SECRETS (URL) and HELPER_ORIGIN (URL). $2 = log file.
+# for a production-mode process. $2 = log file; its directory also holds the TLS material. Sets:
+#   HELPER_PID, HELPER_ORIGIN (URL), HELPER_SECRETS (URL: https when TLS could be set up, else http),
+#   HELPER_JAVA_OPTS (array: what a JVM needs to trust that endpoint), HELPER_TLS (yes|no).
+# TLS, because AWS's endpoints speak nothing else: the first fetch's handshake loads and runs some 600 ms of JSSE
+# code on a cold JVM (measured), which the AOT cache should hold and the benchmark should count. socat terminates TLS
+# with a throwaway RSA certificate for localhost (AWS's are RSA too) and forwards to the emulator; the JVM trusts it
+# through a trust store given as system properties, which the AOT cache does not pin. Needs socat, openssl, keytool;
+# without them (or with SECRETS_TLS=no) the helper is plain http and says so.
 start_helper() {
-  local java="$1" log="$2" port admin
+  local java="$1" log="$2" dir port admin
+  dir="$(dirname "$log")"
   port="$(free_port)"; admin="$(free_port)"
   env "${SCRUB[@]}" EDGE_PORT="$port" EDGE_ADMIN_PORT="$admin" \
     "$java" -XX:TieredStopAtLevel=1 -jar "$RUNTIME_DIR/app/paintbox-edge.jar" --dev >"$log" 2>&1 &
@@ -152,6 +162,38 @@ start_helper() {
   HELPER_SECRETS="$(grep -o '"secrets_manager":"[^"]*"' "$log" | head -1 | cut -d'"' -f4)"
   HELPER_ORIGIN="$(grep -o '"origin":"[^"]*"' "$log" | head -1 | cut -d'"' -f4)"
   [[ -n "$HELPER_SECRETS" && -n "$HELPER_ORIGIN" ]] || { cat "$log" >&2; die "could not read the helper's URLs"; }
+  HELPER_JAVA_OPTS=()
+  HELPER_TLS=no
+  TLS_PID=""
+  local keytool
+  keytool="$(command -v keytool || echo "${DEPLOY_JDK:-${JAVA_HOME:-$TEMURIN_25}}/bin/keytool")"
+  if [[ "${SECRETS_TLS:-auto}" == no ]]; then
+    say "SECRETS_TLS=no: Secrets Manager over plain http"
+    return 0
+  fi
+  if ! command -v socat >/dev/null || ! command -v openssl >/dev/null || [[ ! -x "$keytool" ]]; then
+    say "socat, openssl or keytool missing: Secrets Manager over plain http, TLS start-up not covered"
+    return 0
+  fi
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$dir/tls-key.pem" -out "$dir/tls-cert.pem" 2>/dev/null
+  "$keytool" -importcert -noprompt -alias edge-helper -file "$dir/tls-cert.pem" -keystore "$dir/trust.p12" \
+    -storetype PKCS12 -storepass changeit >/dev/null 2>&1
+  port="$(free_port)"
+  socat "openssl-listen:$port,reuseaddr,fork,cert=$dir/tls-cert.pem,key=$dir/tls-key.pem,verify=0" \
+    "tcp:127.0.0.1:${HELPER_SECRETS##*:}" 2>/dev/null &
+  TLS_PID=$!
+  local hex; printf -v hex '%04X' "$port"
+  for _ in $(seq 1 100); do grep -qs ":$hex 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 && break; sleep 0.02; done
+  HELPER_SECRETS="https://localhost:$port"
+  HELPER_JAVA_OPTS=(-Djavax.net.ssl.trustStore="$dir/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit)
+  HELPER_TLS=yes
+}
+
+stop_helper() {
+  [[ -n "${TLS_PID:-}" ]] && kill "$TLS_PID" 2>/dev/null || true
+  [[ -n "${HELPER_PID:-}" ]] && stop_service "$HELPER_PID" 10 >/dev/null 2>&1 || true
+  return 0
 }
 
 # The environment of a production-mode edge that uses the helper: explicit endpoint and credentials, as on Fly.

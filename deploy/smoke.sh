@@ -6,7 +6,7 @@
 #
 # The Secrets Manager it reads is the --dev emulator of a helper process (`java -jar paintbox-edge.jar --dev`, on the
 # same runtime), reached by the real SDK through AWS_ENDPOINT_URL_SECRETS_MANAGER, so the edge under test runs the
-# production path. The archive is used with -XX:AOTMode=on (or -Xshare:on for AppCDS): a cache the JVM would
+# production path, over TLS when socat is available (proving the jlink runtime's TLS too). The archive is used with -XX:AOTMode=on (or -Xshare:on for AppCDS): a cache the JVM would
 # silently ignore fails the smoke test instead. Checks, in order:
 #   GET /.well-known/jwks.json  200 with a "keys" array       GET /_edge/health  200      GET /_edge/ready  200
 #   nothing on stderr/stdout that is not a JSON log line (JVM warnings, stack traces)
@@ -22,11 +22,10 @@ archive="$(archive_path)"
 mapfile -t use_archive < <(archive_flags "$archive" on)
 
 logs="$(mktemp -d)"
-HELPER_PID=""
 pid=""
 cleanup() {
   [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
-  [[ -n "$HELPER_PID" ]] && stop_service "$HELPER_PID" 10 >/dev/null 2>&1 || true
+  stop_helper
   rm -rf "$logs"
 }
 trap cleanup EXIT
@@ -38,7 +37,7 @@ port="$(free_port)"; admin="$(free_port)"
 
 t0="$(now_us)"
 env "${SCRUB[@]}" "${prod[@]}" FLY_REGION=iad EDGE_PORT="$port" EDGE_ADMIN_PORT="$admin" \
-  "$java" "@$RUNTIME_DIR/app/jvm.flags" "${use_archive[@]}" -jar "$jar" >"$logs/edge.log" 2>&1 &
+  "$java" "@$RUNTIME_DIR/app/jvm.flags" "${use_archive[@]}" "${HELPER_JAVA_OPTS[@]}" -jar "$jar" >"$logs/edge.log" 2>&1 &
 pid=$!
 wait_200 "$port" /.well-known/jwks.json 30 "$pid" || fail "no 200 on /.well-known/jwks.json within 30 s"
 t1="$(now_us)"
@@ -57,5 +56,6 @@ if grep -v '^{' "$logs/edge.log" >"$logs/stray"; then
   fail "output lines that are not JSON log lines (above)"
 fi
 
-say "OK: JWKS 200 with keys, health 200, ready 200, exit 0 on SIGTERM; archive $(basename "$archive") in use"
+say "OK: JWKS 200 with keys, health 200, ready 200, exit 0 on SIGTERM; archive $(basename "$archive") in use;" \
+  "Secrets Manager over TLS: $HELPER_TLS"
 say "exec to first JWKS 200: $(( (t1 - t0) / 1000 )) ms"

@@ -11,7 +11,9 @@
 # The run: `java -jar paintbox-edge.jar --dev` on the runtime, as the source of a real Secrets Manager endpoint (AWS
 # JSON 1.1 on loopback, signed requests from the real SDK) and of a demo origin; then the trained process, in
 # production mode, on free ports, pointed at them the way Fly points the edge at AWS: AWS_ENDPOINT_URL_SECRETS_MANAGER,
-# AWS_* keys in the environment, FLY_REGION=iad (so the region overlay is read). Training the production path
+# AWS_* keys in the environment, FLY_REGION=iad (so the region overlay is read), and TLS in front of the emulator
+# (deploy/lib.sh start_helper: socat with a throwaway certificate), because AWS speaks only TLS and the first
+# handshake costs a cold JVM ~600 ms that belongs in the cache. Training the production path
 # rather than --dev itself keeps dev-only classes (emulator, key generation) out of the cache and puts the
 # production ones (credentials from the environment, endpoint from the SDK's variables) in.
 # Traffic, once /_edge/ready answers: JWKS plain, gzip, conditional (304), HEAD, a wrong method, query strings;
@@ -38,9 +40,8 @@ else
 fi
 
 logs="$(mktemp -d)"
-HELPER_PID=""
 cleanup() {
-  [[ -n "$HELPER_PID" ]] && stop_service "$HELPER_PID" 10 >/dev/null 2>&1 || true
+  stop_helper
   rm -rf "$logs"
 }
 trap cleanup EXIT
@@ -56,8 +57,8 @@ else
   app_args=(--dev)
 fi
 
-say "training ($MODE mode) on ports $port/$admin -> $archive"
-env "${SCRUB[@]}" "${env_args[@]}" "$java" "@$RUNTIME_DIR/app/jvm.flags" "${record[@]}" -jar "$jar" "${app_args[@]}" \
+say "training ($MODE mode, Secrets Manager over TLS: $HELPER_TLS) on ports $port/$admin -> $archive"
+env "${SCRUB[@]}" "${env_args[@]}" "$java" "@$RUNTIME_DIR/app/jvm.flags" "${record[@]}" "${HELPER_JAVA_OPTS[@]}" -jar "$jar" "${app_args[@]}" \
   >"$logs/train.log" 2>&1 &
 pid=$!
 if ! wait_200 "$port" /_edge/ready 120 "$pid"; then
