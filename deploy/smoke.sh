@@ -6,7 +6,8 @@
 #
 # The Secrets Manager it reads is the --dev emulator of a helper process (`java -jar paintbox-edge.jar --dev`, on the
 # same runtime), reached by the real SDK through AWS_ENDPOINT_URL_SECRETS_MANAGER, so the edge under test runs the
-# production path, over TLS when socat is available (proving the jlink runtime's TLS too). The archive is used with -XX:AOTMode=on (or -Xshare:on for AppCDS): a cache the JVM would
+# production path, over TLS when socat is available (proving the jlink runtime's TLS too). The archive is used
+# with -XX:AOTMode=on (or -Xshare:on for AppCDS): a cache the JVM would
 # silently ignore fails the smoke test instead. Checks, in order:
 #   GET /.well-known/jwks.json  200 with a "keys" array       GET /_edge/health  200      GET /_edge/ready  200
 #   nothing on stderr/stdout that is not a JSON log line (JVM warnings, stack traces)
