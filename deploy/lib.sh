@@ -7,9 +7,11 @@
 #   - nothing here ever runs in the runtime image (distroless: no shell there).
 #
 # Settings (environment, all optional):
-#   DEPLOY_JDK      the JDK whose jlink/jdeps build the runtime (default: Temurin 25, else the default JDK)
+#   DEPLOY_JDK    the JDK whose jlink/jdeps build the runtime (default: Temurin 25, else the default JDK)
 #   RUNTIME_DIR   where the runtime is assembled: jre/, app/ (default: target/runtime)
-#   DEPLOY_JAR      the shaded jar to ship (default: target/paintbox-edge.jar)
+#   DEPLOY_JAR    the shaded jar to ship (default: target/paintbox-edge.jar)
+#   SECRETS_TLS   "no" to talk to the emulator over plain http (default: TLS when socat and openssl exist)
+# Not EDGE_*: the service refuses EDGE_* variables it does not know.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TEMURIN_25="/usr/lib/jvm/temurin-25-jdk-amd64"
@@ -28,8 +30,8 @@ HELPER_PID=""; TLS_PID=""; HELPER_JAVA_OPTS=(); HELPER_TLS=no
 say() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
-# The JDK that builds the runtime: DEPLOY_JDK, else Temurin 25 where this kind of machine keeps it, else JAVA_HOME (the
-# Dockerfile's build image), else the javac on PATH. Java 25 is preferred: its AOT cache (JEP 483/514/515) holds
+# The JDK that builds the runtime: DEPLOY_JDK, else Temurin 25 where this kind of machine keeps it, else JAVA_HOME
+# (the Dockerfile's build image), else the javac on PATH. Java 25 is preferred: its AOT cache (JEP 483/514/515) holds
 # classes loaded and linked plus method profiles, where JDK 17's AppCDS holds parsed classes only.
 pick_jdk() {
   local javac candidate

@@ -24,7 +24,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 MODE="${TRAIN_MODE:-prod}"
-# Rounds of the traffic mix: enough for the JIT to profile the hot paths, short enough to keep builds quick.
+# Rounds of the traffic mix: enough to load and profile what the hot paths use, short enough to keep builds quick.
 ROUNDS="${TRAIN_ROUNDS:-200}"
 
 java="$RUNTIME_DIR/jre/bin/java"
