@@ -4,7 +4,7 @@
 # Every step that makes the runtime is a script under deploy/, which CI also runs outside Docker (deploy/ci.sh), so
 # what this file does is tested on every change even though no Docker engine runs on our machines:
 #   deploy/jlink-runtime.sh  minimal JRE (jdeps-chosen modules) + app/ layout       -> /opt/edge/{jre,app}
-#   deploy/train.sh          a production-mode run against the --dev emulator       -> /opt/edge/app/edge.aot
+#   deploy/train.sh          a production-mode run against the --dev emulator (TLS) -> /opt/edge/app/edge.aot
 #
 # Build:  docker build -t paintbox-edge .        (fly deploy builds it remotely; see fly.toml)
 # Run:    docker run --rm -p 8080:8080 paintbox-edge --dev      (no AWS account needed)
@@ -23,7 +23,8 @@ COPY regions regions
 COPY src/main src/main
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
 COPY deploy deploy
-# Trained where it will run: the cache records the jar's path, size and mtime, and COPY --from keeps all three.
+# Trained where it will run: the cache records the jar's path, size and mtime, and COPY --from keeps all three. (If
+# one ever differs, the JVM says "[aot] ... has changed" on stderr and starts without the cache, ~2.5x slower.)
 # DEPLOY_JDK is this image's Temurin 25, so the cache matches the JVM it was made with (the jlink copy of it).
 ENV RUNTIME_DIR=/opt/edge DEPLOY_JDK=/opt/java/openjdk
 RUN deploy/jlink-runtime.sh && deploy/train.sh
@@ -44,5 +45,6 @@ EXPOSE 8080 9091
 STOPSIGNAL SIGTERM
 # No HEALTHCHECK: Fly ignores it and runs the [[http_service.checks]] in fly.toml against /_edge/health and
 # /_edge/ready instead; a Docker healthcheck would also need a shell or curl, which this image does not have.
-# The JVM flags live in app/jvm.flags (deploy/jvm.flags); add more at deploy time with JDK_JAVA_OPTIONS.
+# The JVM flags live in app/jvm.flags (deploy/jvm.flags); JDK_JAVA_OPTIONS can add flags at deploy time, not
+# override these (the argfile comes later on the command line).
 ENTRYPOINT ["/opt/edge/jre/bin/java", "@/opt/edge/app/jvm.flags", "-XX:AOTCache=/opt/edge/app/edge.aot", "-jar", "/opt/edge/app/paintbox-edge.jar"]
