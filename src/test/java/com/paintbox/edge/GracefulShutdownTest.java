@@ -76,6 +76,8 @@ class GracefulShutdownTest {
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), EdgeMain.class.getName())
         .redirectErrorStream(true).redirectOutput(log.toFile());
+    // Hermetic: whatever the surrounding shell exports for the edge, the AWS SDK or Fly must not leak in.
+    builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_") || k.startsWith("AWS_") || k.startsWith("FLY_"));
     builder.environment().putAll(java.util.Map.of(
         "EDGE_PORT", Integer.toString(port), "EDGE_ADMIN_PORT", Integer.toString(admin),
         "EDGE_ORIGIN_URL", "http://127.0.0.1:" + slowOrigin.actualPort(), "EDGE_DRAIN_SECONDS", "10",
