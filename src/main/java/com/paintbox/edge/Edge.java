@@ -8,6 +8,7 @@ import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.EdgeMeters;
+import com.paintbox.edge.metrics.JvmMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
 import io.micrometer.core.instrument.Gauge;
 import com.paintbox.edge.secrets.SecretsClients;
@@ -62,6 +63,7 @@ public final class Edge {
   private final List<String> deployments = new ArrayList<>();
   private int publicPort;
   private int adminPort;
+  private JvmMeters jvmMeters;
 
   private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
     this.vertx = vertx;
@@ -101,9 +103,12 @@ public final class Edge {
       edge.deployments.add(id);
       edge.publicPort = started.get(0).actualPort();
       AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry);
-      return vertx.deployVerticle(admin).map(adminId -> {
+      return vertx.deployVerticle(admin).compose(adminId -> {
         edge.deployments.add(adminId);
         edge.adminPort = admin.actualPort();
+        return vertx.executeBlocking(() -> JvmMeters.bind(registry), false);
+      }).map(jvm -> {
+        edge.jvmMeters = jvm;
         edge.logSummary();
         return edge;
       });
@@ -145,6 +150,9 @@ public final class Edge {
     }
     return undeployed.eventually(() -> {
       cache.close();
+      if (jvmMeters != null) {
+        jvmMeters.close();
+      }
       return client.compose(sdk -> vertx.executeBlocking(() -> {
         sdk.close();
         return null;

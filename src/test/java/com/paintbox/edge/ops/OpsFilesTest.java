@@ -58,8 +58,8 @@ class OpsFilesTest {
         "EdgeAwsErrorRate", "EdgeOriginErrorRate", "EdgeNotReady");
     assertThat(all).allSatisfy(rule -> {
       assertThat(rule).containsKeys("alert", "expr", "for", "labels", "annotations");
-      assertThat((Map<?, ?>) rule.get("labels")).containsKey("severity");
-      assertThat((Map<?, ?>) rule.get("annotations")).containsKey("summary");
+      assertThat(((Map<?, ?>) rule.get("labels")).containsKey("severity")).as("severity of %s", rule.get("alert")).isTrue();
+      assertThat(((Map<?, ?>) rule.get("annotations")).containsKey("summary")).as("summary of %s", rule.get("alert")).isTrue();
     });
   }
 
