@@ -8,6 +8,7 @@ import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.EdgeMeters;
+import com.paintbox.edge.metrics.JvmMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
 import io.micrometer.core.instrument.Gauge;
 import com.paintbox.edge.secrets.SecretsClients;
@@ -62,6 +63,7 @@ public final class Edge {
   private final List<String> deployments = new ArrayList<>();
   private int publicPort;
   private int adminPort;
+  private JvmMeters jvmMeters;
 
   private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
     this.vertx = vertx;
@@ -101,9 +103,12 @@ public final class Edge {
       edge.deployments.add(id);
       edge.publicPort = started.get(0).actualPort();
       AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry);
-      return vertx.deployVerticle(admin).map(adminId -> {
+      return vertx.deployVerticle(admin).compose(adminId -> {
         edge.deployments.add(adminId);
         edge.adminPort = admin.actualPort();
+        return vertx.executeBlocking(() -> JvmMeters.bind(registry), false);
+      }).map(jvm -> {
+        edge.jvmMeters = jvm;
         edge.logSummary();
         return edge;
       });
@@ -132,18 +137,27 @@ public final class Edge {
     return adminPort;
   }
 
-  /** Stops the verticles, then the cache's timer, then the SDK client: the reverse of start. */
+  /**
+   * Drains and stops: readiness turns 503 at once; the public verticles stop accepting and let requests in flight
+   * finish within {@code EDGE_DRAIN_SECONDS}; then the admin port (kept up until here, so the draining state can
+   * be seen), the cache's timer and the SDK client. Otherwise the reverse of start.
+   */
   public Future<Void> close() {
     lifecycle.startDraining();
-    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeployed).<Void>mapEmpty()
-        .eventually(() -> {
-          cache.close();
-          return client.compose(sdk -> vertx.executeBlocking(() -> {
-            sdk.close();
-            return null;
-          }, false)).<Void>mapEmpty().otherwiseEmpty();
-        });
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String deployment : deployments) { // public first, admin last: see above
+      undeployed = undeployed.eventually(() -> vertx.undeploy(deployment));
+    }
+    return undeployed.eventually(() -> {
+      cache.close();
+      if (jvmMeters != null) {
+        jvmMeters.close();
+      }
+      return client.compose(sdk -> vertx.executeBlocking(() -> {
+        sdk.close();
+        return null;
+      }, false)).<Void>mapEmpty().otherwiseEmpty();
+    });
   }
 
   private void logSummary() {

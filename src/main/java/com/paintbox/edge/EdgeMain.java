@@ -61,7 +61,7 @@ public final class EdgeMain {
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setJvmMetricsEnabled(true)
+        .setJvmMetricsEnabled(false) // bound later, off the critical path: see JvmMeters
         .addLabels(Label.CLIENT_NAME) // tells the origin pool's client meters apart (client_name="origin")
         // vertx-micrometer-metrics caches registries per JVM by name; a unique name keeps each Vert.x on its own.
         .setRegistryName("edge-" + java.util.UUID.randomUUID());

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -55,8 +56,10 @@ final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> originRoute.close());
+    // Graceful: stop accepting, let requests in flight finish (bounded by the drain), then release the origin pool.
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(config.drain().toMillis(), TimeUnit.MILLISECONDS);
+    return drained.eventually(() -> originRoute.close());
   }
 
   /** The port this instance listens on, once started. */

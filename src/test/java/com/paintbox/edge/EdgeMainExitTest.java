@@ -17,6 +17,8 @@ class EdgeMainExitTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), EdgeMain.class.getName())
         .redirectErrorStream(true);
+    // Hermetic: whatever the surrounding shell exports for the edge, the AWS SDK or Fly must not leak in.
+    builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_") || k.startsWith("AWS_") || k.startsWith("FLY_"));
     builder.environment().put("EDGE_JWKS_SWR_SECONDS", "soon");
     Process process = builder.start();
 
@@ -31,10 +33,12 @@ class EdgeMainExitTest {
 
   @Test
   void main_unknownArgument_exitsTwo() throws Exception {
-    Process process = new ProcessBuilder(
+    ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), EdgeMain.class.getName(), "--prod")
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+    Process process = builder.start();
 
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);

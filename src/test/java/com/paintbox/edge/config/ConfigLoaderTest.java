@@ -69,6 +69,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_loggingVariables_areNotRefusedAsUnknownSettings() {
+    assertThat(load(Map.of("EDGE_LOG_FORMAT", "text", "EDGE_LOG_LEVEL", "DEBUG")).port()).isEqualTo(8080);
+  }
+
+  @Test
   void load_unknownFlyRegion_runsOnDefaults() {
     EdgeConfig config = load(Map.of("FLY_REGION", "zzz"));
 

@@ -51,18 +51,6 @@ class JwksFaultsTest {
     vertx.close().await();
   }
 
-  private static Map<String, String> shortWindows() {
-    Map<String, String> env = new HashMap<>();
-    env.put("EDGE_JWKS_FRESH_SECONDS", "1");
-    env.put("EDGE_JWKS_SWR_SECONDS", "1");
-    env.put("EDGE_JWKS_SIE_SECONDS", "3");
-    env.put("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "300");
-    env.put("EDGE_JWKS_RETRY_MIN_MILLIS", "100");
-    env.put("EDGE_JWKS_RETRY_MAX_SECONDS", "1");
-    env.put("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", "1000");
-    return env;
-  }
-
   @Test
   void freshHits_makeNoAwsCalls() {
     try (EdgeHarness edge = EdgeHarness.start(backend, Map.of())) {
@@ -109,7 +97,7 @@ class JwksFaultsTest {
   @EnumSource(value = Fault.class, names = {"SERVER_ERROR", "THROTTLING", "ACCESS_DENIED", "NOT_FOUND", "RESET", "GARBAGE",
       "TRUNCATED", "HANG"})
   void failingAws_lastGoodServedUntilFreshPlusSieThen503(Fault fault) throws Exception {
-    try (EdgeHarness edge = EdgeHarness.start(backend, shortWindows())) {
+    try (EdgeHarness edge = EdgeHarness.start(backend, EdgeHarness.shortWindows(3))) {
       assertThat(edge.fetch("/.well-known/jwks.json").status()).isEqualTo(200);
       long warm = System.nanoTime();
       emulator.fail(fault);
@@ -136,7 +124,7 @@ class JwksFaultsTest {
   void failingAws_pastEveryWindow_servesTheFallbackFile(@TempDir Path dir) throws Exception {
     Path fallback = dir.resolve("fallback.json");
     Files.writeString(fallback, "{\"keys\":[" + TestKeys.ec("fallback").toJSONString() + "]}");
-    Map<String, String> env = shortWindows();
+    Map<String, String> env = EdgeHarness.shortWindows(3);
     env.put("EDGE_JWKS_FALLBACK_FILE", fallback.toString());
     try (EdgeHarness edge = EdgeHarness.start(backend, env)) {
       assertThat(edge.fetch("/.well-known/jwks.json").status()).isEqualTo(200);

@@ -10,15 +10,15 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The same black-box checks against moto_server, an independent implementation of the protocol. Skipped only
- * where moto_server is not installed and EDGE_REQUIRE_MOTO is unset; CI sets it, so there a missing moto fails.
+ * where moto_server is not installed and PAINTBOX_REQUIRE_MOTO is unset; CI sets it, so there a missing moto fails.
  */
 class MotoBlackBoxTest extends SecretsManagerBlackBox {
 
   @BeforeAll
   static void requireMoto() {
-    boolean required = System.getenv("EDGE_REQUIRE_MOTO") != null;
+    boolean required = System.getenv("PAINTBOX_REQUIRE_MOTO") != null;
     if (required && MotoBackend.executable().isEmpty()) {
-      throw new IllegalStateException("EDGE_REQUIRE_MOTO is set but moto_server is not on PATH");
+      throw new IllegalStateException("PAINTBOX_REQUIRE_MOTO is set but moto_server is not on PATH");
     }
     assumeThat(MotoBackend.executable()).as("moto_server on PATH").isPresent();
   }

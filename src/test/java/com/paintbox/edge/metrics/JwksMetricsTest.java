@@ -11,7 +11,6 @@ import com.paintbox.edge.testing.TestKeys;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,13 +89,7 @@ class JwksMetricsTest {
 
   @Test
   void awsFailing_staleServedErrorsCountedByTypeThen503() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("EDGE_JWKS_FRESH_SECONDS", "1");
-    env.put("EDGE_JWKS_SWR_SECONDS", "1");
-    env.put("EDGE_JWKS_SIE_SECONDS", "2");
-    env.put("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "200");
-    env.put("EDGE_JWKS_RETRY_MIN_MILLIS", "200");
-    env.put("EDGE_JWKS_RETRY_MAX_SECONDS", "1");
+    Map<String, String> env = EdgeHarness.shortWindows(2);
     env.put("EDGE_AWS_MAX_ATTEMPTS", "1");
     try (EdgeHarness edge = EdgeHarness.start(backend, env)) {
       edge.fetch("/.well-known/jwks.json");

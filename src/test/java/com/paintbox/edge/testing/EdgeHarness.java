@@ -41,6 +41,22 @@ public final class EdgeHarness implements AutoCloseable {
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 
+  /**
+   * JWKS windows shrunk to seconds for real-clock tests: fresh 1 s, SWR 1 s, SIE {@code sieSeconds}, refresh-ahead
+   * 300 ms, retries from 100 ms to 1 s, 1 s per AWS attempt. Mutable, so tests can add to it.
+   */
+  public static Map<String, String> shortWindows(int sieSeconds) {
+    Map<String, String> env = new HashMap<>();
+    env.put("EDGE_JWKS_FRESH_SECONDS", "1");
+    env.put("EDGE_JWKS_SWR_SECONDS", "1");
+    env.put("EDGE_JWKS_SIE_SECONDS", Integer.toString(sieSeconds));
+    env.put("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "300");
+    env.put("EDGE_JWKS_RETRY_MIN_MILLIS", "100");
+    env.put("EDGE_JWKS_RETRY_MAX_SECONDS", "1");
+    env.put("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", "1000");
+    return env;
+  }
+
   /** Starts an edge on ephemeral ports reading keys from {@code backend}; {@code env} overrides the defaults. */
   public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

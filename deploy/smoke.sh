@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# deploy/smoke.sh: starts the edge exactly as the image does (the jlink runtime, app/jvm.flags, the trained
+# archive) and checks it answers; prints the time from exec to the first 200 on the JWKS.
+#
+# Usage: deploy/smoke.sh                     (RUNTIME_DIR: see deploy/lib.sh)
+#
+# The Secrets Manager it reads is the --dev emulator of a helper process (`java -jar paintbox-edge.jar --dev`, on the
+# same runtime), reached by the real SDK through AWS_ENDPOINT_URL_SECRETS_MANAGER, so the edge under test runs the
+# production path, over TLS when socat is available (proving the jlink runtime's TLS too). The archive is used
+# with -XX:AOTMode=on (or -Xshare:on for AppCDS): a cache the JVM would
+# silently ignore fails the smoke test instead. Checks, in order:
+#   GET /.well-known/jwks.json  200 with a "keys" array       GET /_edge/health  200      GET /_edge/ready  200
+#   nothing on stderr/stdout that is not a JSON log line (JVM warnings, stack traces)
+#   SIGTERM  exit code 0
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+java="$RUNTIME_DIR/jre/bin/java"
+jar="$RUNTIME_DIR/app/paintbox-edge.jar"
+archive="$(archive_path)"
+[[ -x "$java" && -f "$jar" ]] || die "no runtime in $RUNTIME_DIR: run deploy/jlink-runtime.sh first"
+[[ -n "$archive" ]] || die "no archive in $RUNTIME_DIR/app: run deploy/train.sh first"
+mapfile -t use_archive < <(archive_flags "$archive" on)
+
+logs="$(mktemp -d)"
+pid=""
+cleanup() {
+  [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
+  stop_helper
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+fail() { cat "$logs/edge.log" >&2; die "$*"; }
+
+start_helper "$java" "$logs/helper.log"
+mapfile -t prod < <(prod_env)
+port="$(free_port)"; admin="$(free_port)"
+
+t0="$(now_us)"
+env "${SCRUB[@]}" "${prod[@]}" FLY_REGION=iad EDGE_PORT="$port" EDGE_ADMIN_PORT="$admin" \
+  "$java" "@$RUNTIME_DIR/app/jvm.flags" "${use_archive[@]}" "${HELPER_JAVA_OPTS[@]}" -jar "$jar" >"$logs/edge.log" 2>&1 &
+pid=$!
+wait_200 "$port" /.well-known/jwks.json 30 "$pid" || fail "no 200 on /.well-known/jwks.json within 30 s"
+t1="$(now_us)"
+
+body="$(curl -fsS "http://127.0.0.1:$port/.well-known/jwks.json")" || fail "JWKS fetch failed"
+grep -q '"keys":\[{' <<<"$body" || fail "JWKS body has no keys array: $body"
+[[ "$(http_status "$port" /_edge/health)" == 200 ]] || fail "/_edge/health is not 200"
+[[ "$(http_status "$port" /_edge/ready)" == 200 ]] || fail "/_edge/ready is not 200"
+
+rc=0
+stop_service "$pid" 40 || rc=$?
+pid=""
+(( rc == 0 )) || fail "exit code $rc after SIGTERM, expected 0"
+if grep -v '^{' "$logs/edge.log" >"$logs/stray"; then
+  cat "$logs/stray" >&2
+  fail "output lines that are not JSON log lines (above)"
+fi
+
+say "OK: JWKS 200 with keys, health 200, ready 200, exit 0 on SIGTERM; archive $(basename "$archive") in use;" \
+  "Secrets Manager over TLS: $HELPER_TLS"
+say "exec to first JWKS 200: $(( (t1 - t0) / 1000 )) ms"
