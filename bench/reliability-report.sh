@@ -66,7 +66,7 @@ TSV
 
 if [ "${1:-}" != "--no-test" ]; then
   CLASSES=$(printf '%s\n' "$CATALOGUE" | tr '\t' '\n' | grep '#' | sed 's/#.*//' | sort -u | paste -sd, -)
-  command -v moto_server >/dev/null 2>&1 && export EDGE_REQUIRE_MOTO=1
+  command -v moto_server >/dev/null 2>&1 && export PAINTBOX_REQUIRE_MOTO=1
   # Failures are reported in the table rather than stopping it.
   mvn -B -q test -Dtest="$CLASSES" -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.test.failure.ignore=true \
     > target/reliability-report-mvn.log 2>&1 || true
@@ -172,7 +172,7 @@ w(f"**Summary: {total_cases + len(bench_rows)} cases tried, {passed_cases + benc
   f"({invocations} test invocations, {passed_inv} passed; load, soak and storm: {bench_pass} of {len(bench_rows)} passed).")
 w("")
 w("Every AWS case also checks that no private member (`d p q dp dq qi k`) of the stored keys appears in any response,")
-w("admin answer, `/metrics` or log line (logs captured in-process through the production JSON encoder, root at DEBUG).")
+w("admin answer, `/metrics` or log line (logs captured in-process through the production JSON encoder, the edge's loggers at DEBUG).")
 w("Every hostile-client case also checks that an \"evil\" server on loopback saw no connection, and that a bystander's")
 w("keep-alive connection and a fresh JWKS request get exactly the bytes they got before the attack.")
 part = None

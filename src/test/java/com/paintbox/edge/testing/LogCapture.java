@@ -13,21 +13,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every log line the process writes while open, rendered by the production {@link JsonLineEncoder}, so a test
- * greps exactly the bytes an operator's log pipeline would receive. The root logger is lowered to DEBUG meanwhile
- * (what {@code EDGE_LOG_LEVEL=DEBUG} does), so a leak at a verbose level is caught too; the named loggers of
- * logback.xml keep their levels, as they do in production.
+ * greps exactly the bytes an operator's log pipeline would receive. The edge's own loggers ({@code com.paintbox})
+ * are lowered to DEBUG meanwhile, so a leak at a verbose level is caught too; libraries keep the levels production
+ * gives them. (Lowering the root instead would leave every JDK HTTP client created meanwhile logging at DEBUG for
+ * the rest of the run: the JDK decides once, per client.)
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final JsonLineEncoder encoder = new JsonLineEncoder();
   private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
   private final Logger root;
+  private final Logger edge;
   private final Level before;
 
   private LogCapture() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    before = root.getLevel();
+    edge = context.getLogger("com.paintbox");
+    before = edge.getLevel();
     setContext(context);
     setName("test-capture");
     encoder.setContext(context);
@@ -38,7 +41,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   public static LogCapture attach() {
     LogCapture capture = new LogCapture();
     capture.start();
-    capture.root.setLevel(Level.DEBUG);
+    capture.edge.setLevel(Level.DEBUG);
     capture.root.addAppender(capture);
     return capture;
   }
@@ -60,7 +63,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   @Override
   public void close() {
     root.detachAppender(this);
-    root.setLevel(before);
+    edge.setLevel(before); // null again: inherit from the root, as before
     stop();
   }
 }
