@@ -12,9 +12,9 @@
 #          10% of the mean of minutes 2-3 (after warm-up), for both.
 #
 # The edge under load/soak is the real jar, `java -jar target/paintbox-edge.jar --dev` (JWKS from the dev emulator,
-# origin nginx), with JVM flags sized like production's 256 MB Fly machine (JAVA_OPTS below; deploy/jvm.flags is
-# the source of truth once merged). Each phase prints its figures and writes them to bench/results/: a dated
-# report, and latest-<phase>.properties, which bench/reliability-report.sh puts into docs/reliability.md.
+# origin nginx), with production's JVM flags (deploy/jvm.flags) on a JVM told it has 256 MB, like the Fly machine.
+# Each phase prints its figures and writes them to bench/results/: a dated report, and
+# latest-<phase>.properties, which bench/reliability-report.sh puts into docs/reliability.md.
 #
 # Run from the repository root:   bench/soak.sh [storm|load|soak|all]      (default: all, about 13 minutes)
 # Needs: java 17, maven, nginx, wrk, curl (apt-get install nginx wrk curl). Knobs: LOAD_SECONDS=60
@@ -33,8 +33,23 @@ THREADS=${THREADS:-2}
 ORIGIN_PORT=${ORIGIN_PORT:-18281}
 EDGE_PORT=${EDGE_PORT:-18283}
 EDGE_ADMIN_PORT=${EDGE_ADMIN_PORT:-18293}
-# Production's memory shape on Java 17: ~100 MB heap, 64 MB direct buffers, Serial GC, C1 only.
-JAVA_OPTS=${JAVA_OPTS:--Xmx100m -Xms26m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}
+# Production's flags (deploy/jvm.flags), minus any this JVM rejects (as deploy/jlink-runtime.sh drops them), on a
+# JVM told it has the 256 MB of a Fly shared-cpu-1x machine, so the RAM percentages size the heap as there.
+production_flags() {
+  local flags=(-XX:MaxRAM=256m) flag
+  while read -r flag; do
+    case "$flag" in ''|'#'*) continue ;; esac
+    java "$flag" -version >/dev/null 2>&1 && flags+=("$flag")
+  done < deploy/jvm.flags
+  echo "${flags[*]}"
+}
+if [ -z "${JAVA_OPTS:-}" ]; then
+  if [ -f deploy/jvm.flags ]; then
+    JAVA_OPTS=$(production_flags)
+  else # the same shape, by hand: ~100 MB heap, 64 MB direct buffers, Serial GC, C1 only
+    JAVA_OPTS="-Xmx100m -Xms26m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
+  fi
+fi
 RESULTS=bench/results
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 REPORT=$RESULTS/soak-$STAMP.txt
