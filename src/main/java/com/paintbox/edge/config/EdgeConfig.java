@@ -18,7 +18,9 @@ import java.util.Optional;
  * @param eventLoops event loops, and so HTTP verticle instances; 0 in the file means one per core
  * @param maxHeaderBytes largest request header section accepted; beyond it the edge answers 431
  * @param maxRequestLineBytes longest request line accepted; beyond it the edge answers 414
- * @param clientIdleTimeout how long a client connection may sit idle (keep-alive or mid-request) before it is closed
+ * @param clientIdleTimeout how long a client connection may sit idle (keep-alive or mid-request) before it is closed;
+ *     only complete request heads and body chunks count as activity (Vert.x's idle handler sits behind the HTTP
+ *     codec), so it is also the header timeout: a head trickled a byte at a time is cut off at this limit
  * @param drain on SIGTERM, how long in-flight requests get to finish
  * @param accessLog one JSON line per request when true
  */
@@ -160,6 +162,7 @@ public record EdgeConfig(
         s.integer("EDGE_ORIGIN_POOL_SIZE", 1, 10_000),
         s.seconds("EDGE_ORIGIN_IDLE_TIMEOUT_SECONDS", 1, 3_600),
         s.bool("EDGE_ORIGIN_PRESERVE_HOST"),
-        bodyIdle);
+        bodyIdle,
+        s.bool("EDGE_TRUST_FORWARDED"));
   }
 }

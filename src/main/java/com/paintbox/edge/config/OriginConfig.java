@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param preserveHost send the client's {@code Host} instead of the origin's authority
  * @param bodyIdleTimeout longest silence on an origin connection once a response has begun (a stalled body); the
  *     connection is then closed and the client's response aborted
+ * @param trustForwarded keep an incoming {@code X-Forwarded-Proto} (http or https) instead of setting the scheme of
+ *     the edge's own hop: for deployments where a proxy in front (Fly's) terminates TLS and always sets it
  */
 public record OriginConfig(
     URI url,
@@ -22,7 +24,8 @@ public record OriginConfig(
     int poolSize,
     Duration idleTimeout,
     boolean preserveHost,
-    Duration bodyIdleTimeout) {
+    Duration bodyIdleTimeout,
+    boolean trustForwarded) {
 
   public boolean ssl() {
     return "https".equalsIgnoreCase(url.getScheme());

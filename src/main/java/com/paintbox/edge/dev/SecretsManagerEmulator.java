@@ -34,6 +34,7 @@ public final class SecretsManagerEmulator {
   private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
   private final AtomicInteger faultBudget = new AtomicInteger(-1);
   private final AtomicLong latencyMillis = new AtomicLong();
+  private final Map<String, Long> stageLatencyMillis = new ConcurrentHashMap<>();
   private HttpServer server;
 
   public SecretsManagerEmulator(Vertx vertx) {
@@ -81,11 +82,20 @@ public final class SecretsManagerEmulator {
   public void heal() {
     fail(Fault.NONE);
     latencyMillis.set(0);
+    stageLatencyMillis.clear();
   }
 
   /** Delays every answer (faults included) by {@code latency}. */
   public void latency(Duration latency) {
     latencyMillis.set(latency.toMillis());
+  }
+
+  /**
+   * Delays GetSecretValue answers for one version stage by {@code latency}, on top of {@link #latency(Duration)}.
+   * The stored value is read when the answer is written, so a test can move a stage while reads are in flight.
+   */
+  public void latency(String stage, Duration latency) {
+    stageLatencyMillis.put(stage, latency.toMillis());
   }
 
   /** GetSecretValue calls received for one stage, faulted ones included. */
@@ -107,13 +117,24 @@ public final class SecretsManagerEmulator {
 
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      long delay = latencyMillis.get();
+      long delay = latencyMillis.get() + stageLatency(body);
       if (delay > 0) {
         vertx.setTimer(delay, id -> dispatch(request, body));
       } else {
         dispatch(request, body);
       }
     });
+  }
+
+  private long stageLatency(Buffer body) {
+    if (stageLatencyMillis.isEmpty()) {
+      return 0;
+    }
+    try {
+      return stageLatencyMillis.getOrDefault(new JsonObject(body).getString("VersionStage", "AWSCURRENT"), 0L);
+    } catch (DecodeException notJson) {
+      return 0; // dispatch answers it with SerializationException
+    }
   }
 
   private void dispatch(HttpServerRequest request, Buffer body) {

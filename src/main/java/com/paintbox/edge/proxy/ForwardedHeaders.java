@@ -12,7 +12,7 @@ import java.util.List;
  * The headers a proxy owes the origin (de-facto {@code X-Forwarded-*}, RFC 9110 §7.6.3 {@code Via}). 5.0.x adds
  * none of them (X-Forwarded support arrives in 5.1). {@code X-Forwarded-For} is appended to, so a chain built by a
  * CDN or the Fly proxy in front survives; {@code -Proto} and {@code -Host} describe the hop the edge saw and are
- * set, replacing whatever the client claimed.
+ * set, replacing whatever the client claimed, except {@code -Proto} under {@code EDGE_TRUST_FORWARDED}.
  */
 final class ForwardedHeaders {
 
@@ -24,15 +24,22 @@ final class ForwardedHeaders {
 
   private ForwardedHeaders() {}
 
-  /** Adds the forwarding headers for {@code in} to the outgoing {@code headers}. Run after hop-by-hop stripping. */
-  static void add(MultiMap headers, HttpServerRequest in) {
+  /**
+   * Adds the forwarding headers for {@code in} to the outgoing {@code headers}. Run after hop-by-hop stripping.
+   *
+   * @param trustForwarded keep the client's {@code X-Forwarded-Proto} when it says http or https: behind Fly's
+   *     proxy, which terminates TLS and always sets it, the edge's own hop is plain HTTP and would say "http"
+   */
+  static void add(MultiMap headers, HttpServerRequest in, boolean trustForwarded) {
     SocketAddress peer = in.remoteAddress();
     String ip = peer == null ? null : peer.hostAddress();
     if (ip != null) {
       List<String> prior = headers.getAll(X_FORWARDED_FOR);
       headers.set(X_FORWARDED_FOR, prior.isEmpty() ? ip : String.join(", ", prior) + ", " + ip);
     }
-    headers.set(X_FORWARDED_PROTO, in.isSSL() ? "https" : "http");
+    String claimed = trustForwarded ? headers.get(X_FORWARDED_PROTO) : null;
+    boolean keep = "https".equalsIgnoreCase(claimed) || "http".equalsIgnoreCase(claimed);
+    headers.set(X_FORWARDED_PROTO, keep ? claimed.toLowerCase(java.util.Locale.ROOT) : in.isSSL() ? "https" : "http");
     HostAndPort authority = in.authority();
     if (authority != null) {
       headers.set(X_FORWARDED_HOST, authority.toString());

@@ -31,9 +31,11 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   private static final int SWITCHING_PROTOCOLS = 101;
 
   private final OriginEvents events;
+  private final boolean trustForwarded;
 
-  ForwardingInterceptor(OriginEvents events) {
+  ForwardingInterceptor(OriginEvents events, boolean trustForwarded) {
     this.events = events;
+    this.trustForwarded = trustForwarded;
   }
 
   @Override
@@ -42,16 +44,17 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     HttpServerRequest in = request.proxiedRequest();
     HopByHop.strip(request.headers(), ctx.isWebSocket());
     request.headers().remove(HttpHeaders.EXPECT); // met by the guard; the origin's 100 would go nowhere
-    ForwardedHeaders.add(request.headers(), in);
+    ForwardedHeaders.add(request.headers(), in, trustForwarded);
     request.setURI(OriginForm.of(request.getURI()));
     long sent = System.nanoTime();
     return ctx.sendRequest()
         .map(response -> {
-          if (!validFraming(response)) {
-            // 5.0.7 would answer 501 and leave the origin's response paused on a pooled connection.
+          String invalid = invalidResponse(response, ctx.isWebSocket());
+          if (invalid != null) {
+            // 5.0.7 would answer 501 (bad framing) or relay the status as is, and leave the origin's response
+            // paused on a pooled connection.
             response.proxiedResponse().request().reset();
-            return edgeAnswer(ctx, new OriginFailure(OriginFailure.Kind.ERROR, "origin sent Transfer-Encoding "
-                + response.headers().getAll(HttpHeaders.TRANSFER_ENCODING), null));
+            return edgeAnswer(ctx, new OriginFailure(OriginFailure.Kind.ERROR, invalid, null));
           }
           events.originResponded(response.getStatusCode(), System.nanoTime() - sent);
           return response;
@@ -99,9 +102,21 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     return EdgeErrors.replace(ctx.request(), kind.status, kind.code);
   }
 
-  private static boolean validFraming(ProxyResponse response) {
+  /**
+   * Why the origin's response head must not be relayed, or null. A status outside 100–599 is invalid (RFC 9110
+   * §15); a 101 is only an answer to an upgrade the client asked for (§15.2.2), and relayed to anyone else it would
+   * leave the client's connection in a protocol nobody speaks. Other 1xx never get here: the client consumes them.
+   */
+  private static String invalidResponse(ProxyResponse response, boolean webSocket) {
     List<String> codings = response.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
-    return codings.stream().allMatch("chunked"::equals);
+    if (!codings.stream().allMatch("chunked"::equals)) {
+      return "origin sent Transfer-Encoding " + codings;
+    }
+    int status = response.getStatusCode();
+    if (status < 100 || status > 599 || (status < 200 && !(webSocket && status == SWITCHING_PROTOCOLS))) {
+      return "origin sent status " + status;
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable failure) {

@@ -50,7 +50,7 @@ public final class OriginProxy implements OriginRoute {
     this.guard = new RequestGuard(events);
     this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(new OriginRequests(vertx, origin))
-        .addInterceptor(new ForwardingInterceptor(events), true);
+        .addInterceptor(new ForwardingInterceptor(events, origin.trustForwarded()), true);
   }
 
   /** Builds one route per event loop (the edge calls it from each verticle's start), all reporting to {@code events}. */

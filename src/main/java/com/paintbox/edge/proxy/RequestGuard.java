@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -18,6 +19,7 @@ import java.util.WeakHashMap;
  *
  * <ul>
  *   <li>{@code CONNECT} → 405: 5.0.7 would forward it and treat the origin's 200 as a tunnel.</li>
+ *   <li>Whatever it refuses on HTTP/1.x, it also drops anything pipelined behind it, and the connection closes.</li>
  *   <li>{@code Transfer-Encoding} other than exactly {@code chunked}, on HTTP/1.0, or next to a
  *       {@code Content-Length} → 400 and close (RFC 9112 §6.1). On HTTP/1.0 the proxy would copy the
  *       {@code Content-Length} and stream the de-chunked bytes behind it: a request smuggled to the origin.</li>
@@ -25,7 +27,9 @@ import java.util.WeakHashMap;
  *       handler runs, so the two cannot be told apart from a plain chunked request. The body is framed by the chunks
  *       alone (the origin only ever sees that framing) and the connection is closed after the response, as
  *       RFC 9112 §6.1 requires, so nothing pipelined behind such a request is ever read as a request.</li>
- *   <li>A request-target that is neither origin-form, absolute-form nor {@code *} → 400. Duplicate or invalid
+ *   <li>A request-target that is neither origin-form, absolute-form nor {@code *}, or holds a control character,
+ *       → 400; so does a {@code Host} that Vert.x cannot parse, and a header name that is not a token. Duplicate or
+ *       invalid
  *       {@code Content-Length}, oversized request lines (414) and headers (431) are refused earlier by Netty.</li>
  * </ul>
  *
@@ -35,6 +39,8 @@ final class RequestGuard {
 
   static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
   private static final String CHUNKED = "chunked";
+  /** The tchar set of RFC 9110 §5.6.2, indexed by character. */
+  private static final boolean[] TOKEN = tokenChars();
   private final Set<HttpConnection> closing = Collections.newSetFromMap(new WeakHashMap<>());
   private final OriginEvents events;
 
@@ -68,6 +74,14 @@ final class RequestGuard {
       refuse(request, 400, "bad_request_target", null);
       return false;
     }
+    if (!parsableAuthority(request)) {
+      refuse(request, 400, "bad_host", null);
+      return false;
+    }
+    if (!validFieldNames(headers)) {
+      refuse(request, 400, "bad_header", null);
+      return false;
+    }
     if (request.version() != HttpVersion.HTTP_1_0 && headers.contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
       // The body is streamed, so the edge is ready for it now (as nginx answers). Relaying the origin's own 100
       // cannot work here: the origin request's head only leaves with the first body byte, which the client withholds
@@ -78,6 +92,11 @@ final class RequestGuard {
   }
 
   private void refuse(HttpServerRequest request, int status, String code, String allow) {
+    if (request.version() != HttpVersion.HTTP_2) {
+      // EdgeErrors closes the connection once the answer is written, but Vert.x hands over a request pipelined
+      // behind this one as soon as the answer ends, before that close: it must not be forwarded either.
+      closing.add(request.connection());
+    }
     events.edgeAnswered(status);
     EdgeErrors.refuse(request, status, code, allow);
   }
@@ -89,9 +108,65 @@ final class RequestGuard {
     response.endHandler(v -> connection.close());
   }
 
+  /**
+   * Vert.x 5.0.7 parses {@code Host} lazily and throws on any percent-encoded octet ({@code Host: a%41}) from deep
+   * inside vertx-http-proxy, which then never answers: the client would hang until its idle timeout. Parsing here
+   * first (the result is kept, so the proxy does not parse again) turns that into a 400.
+   */
+  private static boolean parsableAuthority(HttpServerRequest request) {
+    try {
+      request.authority();
+      return true;
+    } catch (RuntimeException unparsable) {
+      return false;
+    }
+  }
+
+  /**
+   * Netty accepts a header line with an empty name ({@code ": value"}) and the proxy would copy it to the origin:
+   * a message the edge must not send, which origins parse in different ways. Every name must be a token
+   * (RFC 9110 §5.1). Runs once per forwarded request over the names only.
+   */
+  private static boolean validFieldNames(MultiMap headers) {
+    for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      if (name.isEmpty()) {
+        return false;
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c >= TOKEN.length || !TOKEN[c]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean[] tokenChars() {
+    boolean[] token = new boolean[128];
+    for (char c = '0'; c <= '9'; c++) {
+      token[c] = true;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      token[c] = true;
+      token[Character.toUpperCase(c)] = true;
+    }
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+      token[c] = true;
+    }
+    return token;
+  }
+
   private static boolean validTarget(String uri, HttpMethod method) {
     if (uri == null || uri.isEmpty()) {
       return false;
+    }
+    for (int i = 0; i < uri.length(); i++) {
+      char c = uri.charAt(i);
+      if (c <= 0x20 || c == 0x7f) {
+        return false; // a control character or space: Netty accepts it, but no valid request-target holds one
+      }
     }
     if (uri.charAt(0) == '/') {
       return true;

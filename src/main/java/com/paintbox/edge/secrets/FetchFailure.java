@@ -81,6 +81,11 @@ public final class FetchFailure extends RuntimeException {
       return service.statusCode() >= 500 || "InternalServiceError".equals(code) ? Type.SERVER_ERROR : Type.OTHER;
     }
     if (error instanceof SdkClientException) {
+      // Checked before IOException: Jackson's parse errors are IOExceptions, but a body that is not JSON is a
+      // malformed answer, not a network fault, and the two call for different alerts.
+      if (hasJsonParseCause(error)) {
+        return Type.MALFORMED;
+      }
       if (hasCause(error, IOException.class)) {
         return Type.NETWORK;
       }
@@ -102,6 +107,18 @@ public final class FetchFailure extends RuntimeException {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (type.isInstance(t)) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /** The SDK shades Jackson, so its parse errors are recognised by class name, not type. */
+  private static boolean hasJsonParseCause(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+        if (c.getSimpleName().equals("JsonProcessingException")) {
+          return true;
+        }
       }
     }
     return false;

@@ -13,8 +13,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
- * Reads the {@code AWSCURRENT}, {@code AWSPENDING} and {@code AWSPREVIOUS} versions of one secret in parallel and
+ * Reads the {@code AWSCURRENT}, {@code AWSPENDING} and {@code AWSPREVIOUS} versions of one secret and
  * publishes the union of their public keys, so a rotation shows old and new keys together.
+ *
+ * <p>{@code AWSCURRENT} is read first and the other two only once it has answered. Read all three at once and a
+ * rotation landing between the answers can pair the new {@code AWSCURRENT} with the {@code AWSPREVIOUS} from before
+ * it, publishing a set that lacks the key that was current a moment ago and signed every live token (caught by
+ * {@code AwsFaultMatrixTest.rotationDuringRefresh_*}). Read in this order, the key current when the refresh began is
+ * always published: either {@code AWSCURRENT} still names it, or the rotation made it {@code AWSPREVIOUS} before
+ * that read. It costs one round trip more per refresh, off the request path.
  *
  * <p>A missing stage is skipped (AWSPENDING exists only during a rotation). Any other failure of any stage fails
  * the whole fetch: publishing AWSCURRENT alone because AWSPREVIOUS timed out would withdraw a key that may still
@@ -42,11 +49,15 @@ public final class SecretsManagerKeySource implements KeySource {
   @Override
   public Future<KeySet> fetch() {
     return client.compose(sdk -> {
-      List<Future<Optional<StageKeys>>> reads = new ArrayList<>(STAGES.size());
-      for (String stage : STAGES) {
-        reads.add(read(sdk, stage));
-      }
-      return Future.all(reads).map(done -> assemble(reads));
+      Future<Optional<StageKeys>> current = read(sdk, CURRENT);
+      return current.compose(first -> {
+        List<Future<Optional<StageKeys>>> reads = new ArrayList<>(STAGES.size());
+        reads.add(current);
+        for (String stage : STAGES.subList(1, STAGES.size())) {
+          reads.add(read(sdk, stage));
+        }
+        return Future.all(reads).map(done -> assemble(reads));
+      });
     }).recover(failure -> Future.failedFuture(FetchFailure.of(failure)));
   }
 

@@ -19,7 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
+import com.paintbox.edge.testing.KeySecrets;
+import com.paintbox.edge.testing.LogCapture;
+import com.paintbox.edge.testing.PrometheusText;
+import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Black-box checks of the JWKS edge that hold against any Secrets Manager speaking the real protocol: subclasses
@@ -147,6 +153,38 @@ abstract class SecretsManagerBlackBox {
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.text()).doesNotContain("c2VjcmV0");
+      }
+    }
+  }
+
+  /**
+   * A bad version becomes AWSCURRENT after a good one: through this backend's own PutSecretValue, the edge keeps
+   * serving the good JWKS byte for byte, stays ready, counts the fetch invalid, and emits none of either version's
+   * private members in a response, a metric or a log line. The bad documents are {@link AwsFaultMatrixTest}'s.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("com.paintbox.edge.jwks.AwsFaultMatrixTest#invalidSecrets")
+  void invalidVersionRotatedIn_goodJwksKeptReadyAndNothingPrivateEmitted(String name, JsonObject invalid) {
+    KeySecrets secrets = KeySecrets.of(KEYS.rsa(), KEYS.ec()).addDocument(invalid.encode());
+    try (SecretsBackend backend = backend(); LogCapture logs = LogCapture.attach()) {
+      backend.create(EdgeHarness.SECRET, KEYS.privateJwks());
+      try (EdgeHarness edge = edge(backend, Map.of())) {
+        Response good = edge.fetch("/.well-known/jwks.json");
+        backend.put(EdgeHarness.SECRET, invalid.encode());
+
+        Throwable refresh = edge.edge().cache().refreshNow().transform(done -> Future.succeededFuture(done.cause())).await();
+        Response after = edge.fetch("/.well-known/jwks.json");
+        PrometheusText metrics = edge.scrape();
+
+        assertThat(refresh).as("the refresh fails").isNotNull();
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.body()).isEqualTo(good.body());
+        assertThat(edge.fetch("/_edge/ready").status()).isEqualTo(200);
+        assertThat(metrics.valueOrZero("edge_jwks_fetch_total", Map.of("outcome", "invalid"))).isEqualTo(1);
+        secrets.assertNotIn("the JWKS", good.text() + after.text());
+        secrets.assertNotIn("the refresh failure", String.valueOf(refresh.getMessage()));
+        secrets.assertNotIn("/metrics", metrics.toString());
+        secrets.assertNotIn("the log", logs.text());
       }
     }
   }

@@ -30,6 +30,20 @@ public final class PrometheusText {
     return OptionalDouble.empty();
   }
 
+  /** The sum of every sample named {@code name} whose labels include {@code labels}; empty if there is none. */
+  public OptionalDouble sum(String name, Map<String, String> labels) {
+    Matcher sample = SAMPLE.matcher(text);
+    double total = 0;
+    boolean found = false;
+    while (sample.find()) {
+      if (sample.group(1).equals(name) && hasLabels(sample.group(2), labels)) {
+        total += Double.parseDouble(sample.group(3));
+        found = true;
+      }
+    }
+    return found ? OptionalDouble.of(total) : OptionalDouble.empty();
+  }
+
   public double valueOrZero(String name, Map<String, String> labels) {
     return value(name, labels).orElse(0);
   }
