@@ -2,6 +2,7 @@ package com.paintbox.edge;
 
 import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.dev.DevMode;
+import com.paintbox.edge.metrics.EdgeMetricsFactory;
 import com.paintbox.edge.metrics.OriginTelemetry;
 import com.paintbox.edge.proxy.OriginProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -10,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +57,10 @@ public final class EdgeMain {
     });
   }
 
-  /** One Vert.x per process, its HTTP, pool and JVM metrics in {@code registry}, on epoll where available. */
+  /**
+   * One Vert.x per process, its HTTP, pool and JVM metrics in {@code registry} (one registry per Vert.x: the HTTP
+   * meters' gauges are bound to it once), on epoll where available.
+   */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
@@ -67,7 +70,7 @@ public final class EdgeMain {
         .setRegistryName("edge-" + java.util.UUID.randomUUID());
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new EdgeMetricsFactory(registry))
         .build();
   }
 
