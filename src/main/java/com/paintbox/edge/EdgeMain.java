@@ -29,6 +29,7 @@ public final class EdgeMain {
   private static final Logger log = LoggerFactory.getLogger(EdgeMain.class);
   static final int EXIT_FAILURE = 1;
   static final int EXIT_CONFIG = 2;
+  private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
 
   private EdgeMain() {}
 
@@ -62,6 +63,11 @@ public final class EdgeMain {
    * meters' gauges are bound to it once), on epoll where available.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    // Vert.x then writes a read-only response header map (the JWKS handler's, shared for a second) from bytes it
+    // rendered once, instead of encoding every header per response. Read per connection; an explicit -D wins.
+    if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {
+      System.setProperty(CACHE_IMMUTABLE_HEADERS, "true");
+    }
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
