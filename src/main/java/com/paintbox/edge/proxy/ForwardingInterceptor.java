@@ -1,6 +1,7 @@
 package com.paintbox.edge.proxy;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -9,8 +10,6 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The edge's one interceptor, registered first and for WebSocket handshakes too, so it sees every exchange on both
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
 
-  private static final Logger log = LoggerFactory.getLogger(ForwardingInterceptor.class);
   private static final int SWITCHING_PROTOCOLS = 101;
 
   private final OriginEvents events;
@@ -47,7 +45,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     long sent = System.nanoTime();
     return ctx.sendRequest()
         .map(response -> {
-          if (!validFraming(response)) {
+          if (!validFraming(response.headers())) {
             // 5.0.7 would answer 501 and leave the origin's response paused on a pooled connection.
             response.proxiedResponse().request().reset();
             return edgeAnswer(ctx, new OriginFailure(OriginFailure.Kind.ERROR, "origin sent Transfer-Encoding "
@@ -84,32 +82,13 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   }
 
   private ProxyResponse edgeAnswer(ProxyContext ctx, Throwable failure) {
-    HttpServerRequest in = ctx.request().proxiedRequest();
-    OriginFailure.Kind kind = in.response().closed() ? OriginFailure.Kind.CLIENT_GONE : OriginFailure.kindOf(failure);
-    if (kind == OriginFailure.Kind.CLIENT_GONE) {
-      events.clientGone();
-      log.atDebug().addKeyValue("uri", in.uri()).log("client left before the origin answered");
-    } else {
-      events.edgeAnswered(kind.status);
-      log.atWarn().addKeyValue("status", kind.status).addKeyValue("error", kind.code)
-          .addKeyValue("method", in.method().name()).addKeyValue("path", in.path())
-          .addKeyValue("cause", String.valueOf(rootMessage(failure)))
-          .log("origin did not answer; the edge answered instead");
-    }
+    OriginFailure.Kind kind = EdgeAnswer.classify(ctx.request().proxiedRequest(), failure, events);
     return EdgeErrors.replace(ctx.request(), kind.status, kind.code);
   }
 
-  private static boolean validFraming(ProxyResponse response) {
-    List<String> codings = response.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
-    return codings.stream().allMatch("chunked"::equals);
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root == failure ? String.valueOf(failure.getMessage())
-        : failure.getMessage() + ": " + root.getClass().getSimpleName() + " " + root.getMessage();
+  /** Only {@code chunked}, or no {@code Transfer-Encoding} at all, frames a response the edge can relay. */
+  static boolean validFraming(MultiMap headers) {
+    List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
+    return codings.isEmpty() || codings.stream().allMatch("chunked"::equals);
   }
 }
