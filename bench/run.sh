@@ -286,7 +286,7 @@ parse_wrk() {
     END { printf "%.0f %.3f %.3f %.3f %.3f %d %d\n", rps, p50, p75, p90, p99, bad, requests }'
 }
 
-measure() { # workload, target, round -> appends "workload target round rps p50 p75 p90 p99 errors requests cpu%"
+measure() { # workload, target, round -> appends "workload target round rps p50 p75 p90 p99 errors requests cpu% cpu-us/req"
   local url before after text seconds
   url=$(url_of "$2" "$1")
   seconds=${DURATION%s}
@@ -297,8 +297,14 @@ measure() { # workload, target, round -> appends "workload target round rps p50 
   after=$(cpu_ticks $(server_pids "$2"))
   echo "$text" > "$OUT/raw/$STAMP-$1-$2-r$3.wrk"
   local cpu
+  local parsed requests cpu per_request
+  parsed=$(echo "$text" | parse_wrk)
+  requests=$(echo "$parsed" | awk '{ print $7 }')
   cpu=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "%.0f", 100 * d / hz / s }')
-  echo "$1 $2 $3 $(echo "$text" | parse_wrk) $cpu" >> "$RESULTS"
+  # CPU time the server spent per answered request: steadier than req/s when neighbours take the CPU away.
+  per_request=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { printf "%.1f", n > 0 ? 1e6 * d / hz / n : 0 }')
+  echo "$1 $2 $3 $parsed $cpu $per_request" >> "$RESULTS"
   say "$(printf '%-5s %-8s round %d: %s' "$1" "$2" "$3" "$(tail -1 "$RESULTS" | cut -d' ' -f4-)")"
 }
 
@@ -352,28 +358,29 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b >
 
 report() {
   local w t
-  TABLE="| workload | server | req/s | p50 ms | p75 ms | p90 ms | p99 ms | errors | server CPU % | req/s per round |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  TABLE="| workload | server | req/s | p50 ms | p75 ms | p90 ms | p99 ms | errors | server CPU % | CPU µs/req | req/s per round |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   PLOT_DATA=""
   RATIOS=""
   for w in $ONLY; do
     PLOT_DATA+="# $w"$'\n'
     for t in $(peers_of "$w"); do
-      local rps p50 p75 p90 p99 err cpu rounds
+      local rps p50 p75 p90 p99 err cpu us rounds
       rps=$(column_median "$w" "$t" 4); p50=$(column_median "$w" "$t" 5); p75=$(column_median "$w" "$t" 6)
       p90=$(column_median "$w" "$t" 7); p99=$(column_median "$w" "$t" 8); cpu=$(column_median "$w" "$t" 11)
+      us=$(column_median "$w" "$t" 12)
       err=$(awk -v w="$w" -v t="$t" '$1 == w && $2 == t { s += $9 } END { print s + 0 }' "$RESULTS")
       rounds=$(awk -v w="$w" -v t="$t" '$1 == w && $2 == t { printf "%s%s", sep, $4; sep = " · " }' "$RESULTS")
-      TABLE+=$'\n'"| $w | $t | $rps | $p50 | $p75 | $p90 | $p99 | $err | $cpu | $rounds |"
+      TABLE+=$'\n'"| $w | $t | $rps | $p50 | $p75 | $p90 | $p99 | $err | $cpu | $us | $rounds |"
       PLOT_DATA+="$t $p50 $p75 $p90 $p99"$'\n'
-      eval "RPS_${w}_$t=$rps; P99_${w}_$t=$p99"
+      eval "RPS_${w}_$t=$rps; P99_${w}_$t=$p99; US_${w}_$t=$us"
     done
     PLOT_DATA+=$'\n\n'
     for t in $(peers_of "$w"); do
       [ "$t" = edge ] && continue
-      local er ep pr pp
-      eval "er=\$RPS_${w}_edge; ep=\$P99_${w}_edge; pr=\$RPS_${w}_$t; pp=\$P99_${w}_$t"
-      RATIOS+="| $w | edge/$t | $(ratio "$er" "$pr") | $(ratio "$ep" "$pp") |"$'\n'
+      local er ep eu pr pp pu
+      eval "er=\$RPS_${w}_edge; ep=\$P99_${w}_edge; eu=\$US_${w}_edge; pr=\$RPS_${w}_$t; pp=\$P99_${w}_$t; pu=\$US_${w}_$t"
+      RATIOS+="| $w | edge/$t | $(ratio "$er" "$pr") | $(ratio "$ep" "$pp") | $(ratio "$eu" "$pu") |"$'\n'
     done
   done
 }
@@ -477,9 +484,11 @@ MD="$OUT/$STAMP.md"
   echo
   echo "$TABLE"
   echo
-  echo "| workload | ratio | req/s | p99 |"
-  echo "|---|---|---:|---:|"
+  echo "| workload | ratio | req/s | p99 | CPU µs/req |"
+  echo "|---|---|---:|---:|---:|"
   printf '%s' "$RATIOS"
+  echo
+  echo "Ratios are of the medians. req/s above 1 and p99 and CPU µs/req below 1 favour the edge."
   echo
   echo "![latency percentiles]($STAMP.png)"
   if [ "$PROFILE" = jfr ]; then
@@ -495,8 +504,8 @@ MD="$OUT/$STAMP.md"
 echo
 echo "$TABLE"
 echo
-echo "| workload | ratio | req/s | p99 |"
-echo "|---|---|---:|---:|"
+echo "| workload | ratio | req/s | p99 | CPU µs/req |"
+echo "|---|---|---:|---:|---:|"
 printf '%s' "$RATIOS"
 echo
 echo "$PINNING"

@@ -91,7 +91,7 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     boolean notModified = EntityTags.anyMatch(in.get(HttpHeaders.IF_NONE_MATCH), document);
     HttpServerResponse response = request.response();
     // One shared, read-only header map: Vert.x references it instead of copying, and writes its rendered bytes.
-    response.headers().setAll(blocks[(gzip ? 1 : 0) + (notModified ? 2 : 0)].headers(lookup));
+    response.headers().setAll(headers(lookup, gzip, notModified));
     if (notModified) {
       response.setStatusCode(304).end();
     } else if (request.method() == HttpMethod.HEAD) {
@@ -99,6 +99,11 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     } else {
       response.end(document.body(gzip));
     }
+  }
+
+  /** Every header of the answer for {@code lookup}: read-only, shared until the second turns. */
+  MultiMap headers(Lookup lookup, boolean gzip, boolean notModified) {
+    return blocks[(gzip ? 1 : 0) + (notModified ? 2 : 0)].headers(lookup);
   }
 
   /**
