@@ -18,8 +18,9 @@
 #   PROFILE=jfr bench/run.sh     # also records a JFR profile of the edge over the measured rounds and prints its
 #                                # top frames (JFR costs the edge a few per cent: compare ratios from plain runs)
 #
-# Knobs (environment): DURATION=10s WARMUP=10s ROUNDS=3 CONNECTIONS=64 SERVER_CPUS=0 CLIENT_CPUS=1
-# EDGE_JAVA_OPTS (JVM flags of the edge) EDGE_JAR (default target/paintbox-edge.jar) ONLY="jwks 1k 100k" PROFILE=none|jfr OUT=bench/results, and ports
+# Knobs (environment; none starts with EDGE_, which the edge would refuse as an unknown setting): DURATION=10s
+# WARMUP=10s ROUNDS=3 CONNECTIONS=64 SERVER_CPUS=0 CLIENT_CPUS=1 JAVA_OPTS (the edge's JVM flags) JAR (the edge's
+# jar, default target/paintbox-edge.jar) ONLY="jwks 1k 100k" PROFILE=none|jfr OUT=bench/results, and ports
 # ORIGIN_PORT NGINX_PORT EDGE_PORT EDGE_ADMIN_PORT VARNISH_PORT (18181-18184, 18193).
 # Writes bench/results/<date>-<time>.md and .png; raw wrk output, logs and profiles go to bench/results/raw/.
 set -euo pipefail
@@ -41,12 +42,12 @@ VARNISH_PORT=${VARNISH_PORT:-18184}
 EDGE_ADMIN_PORT=${EDGE_ADMIN_PORT:-18193}
 # Fixed heap (no resizing mid-run) and pre-touched pages; the collector is left to JVM ergonomics, which picks
 # SerialGC for a JVM confined to one CPU. Logged in the results as the JVM printed them.
-EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
 # The jar under test; another build (a baseline) can be measured by the same script.
-EDGE_JAR=${EDGE_JAR:-target/paintbox-edge.jar}
+JAR=${JAR:-target/paintbox-edge.jar}
 COMMAND="DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS SERVER_CPUS=$SERVER_CPUS \
 CLIENT_CPUS=$CLIENT_CPUS PROFILE=$PROFILE ONLY=\"$ONLY\"\
-$([ "$EDGE_JAR" = target/paintbox-edge.jar ] || echo " EDGE_JAR=$EDGE_JAR") bench/run.sh"
+$([ "$JAR" = target/paintbox-edge.jar ] || echo " JAR=$JAR") bench/run.sh"
 
 say() { echo "bench: $*" >&2; }
 
@@ -70,7 +71,7 @@ ensure_tools() {
       || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "${missing[@]}" >/dev/null; }
   fi
   export PATH="$PATH:/usr/sbin"
-  [ -f "$EDGE_JAR" ] || { say "building target/paintbox-edge.jar"; mvn -B -q package -DskipTests; }
+  [ -f "$JAR" ] || { say "building target/paintbox-edge.jar"; mvn -B -q package -DskipTests; }
 }
 
 # "0-1,3" -> 3
@@ -152,10 +153,10 @@ start_origin() {
 start_edge() {
   local loops flags=()
   loops=$(cpu_count "$SERVER_CPUS")
-  read -r -a flags <<< "$EDGE_JAVA_OPTS"
+  read -r -a flags <<< "$JAVA_OPTS"
   EDGE_PORT=$EDGE_PORT EDGE_ADMIN_PORT=$EDGE_ADMIN_PORT EDGE_BIND=127.0.0.1 EDGE_EVENT_LOOPS=$loops \
     EDGE_ORIGIN_URL="http://127.0.0.1:$ORIGIN_PORT" \
-    taskset -c "$SERVER_CPUS" java -XX:+PrintCommandLineFlags "${flags[@]}" -jar "$EDGE_JAR" --dev \
+    taskset -c "$SERVER_CPUS" java -XX:+PrintCommandLineFlags "${flags[@]}" -jar "$JAR" --dev \
     > "$WORK/edge.log" 2>&1 &
   EDGE_PID=$!
   for _ in $(seq 1 150); do
@@ -417,7 +418,7 @@ machine() {
 - nproc: $(nproc); CPU: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); RAM: $(free -g | awk '/^Mem:/ { print $2 }') GiB; kernel: $(uname -r)
 - JDK: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //'); Varnish: $(varnishd -V 2>&1 | head -1 | sed 's/varnishd (//; s/ revision.*//'); wrk: $(wrk -v 2>&1 | head -1 | awk '{ print $2 }')
 - load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)
-- edge: $EDGE_JAR from $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo "+local changes"); JVM flags: \`$EDGE_JVM_FLAGS\`; $EDGE_START
+- edge: $JAR from $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo "+local changes"); JVM flags: \`$EDGE_JVM_FLAGS\`; $EDGE_START
 MD
 }
 
