@@ -2,6 +2,7 @@ package com.paintbox.edge;
 
 import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.dev.DevMode;
+import com.paintbox.edge.metrics.EdgeMetricsFactory;
 import com.paintbox.edge.metrics.OriginTelemetry;
 import com.paintbox.edge.proxy.OriginProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -10,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,7 @@ public final class EdgeMain {
   private static final Logger log = LoggerFactory.getLogger(EdgeMain.class);
   static final int EXIT_FAILURE = 1;
   static final int EXIT_CONFIG = 2;
+  private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
 
   private EdgeMain() {}
 
@@ -57,8 +58,16 @@ public final class EdgeMain {
     });
   }
 
-  /** One Vert.x per process, its HTTP, pool and JVM metrics in {@code registry}, on epoll where available. */
+  /**
+   * One Vert.x per process, its HTTP, pool and JVM metrics in {@code registry} (one registry per Vert.x: the HTTP
+   * meters' gauges are bound to it once), on epoll where available.
+   */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    // Vert.x then writes a read-only response header map (the JWKS handler's, shared for a second) from bytes it
+    // rendered once, instead of encoding every header per response. Read per connection; an explicit -D wins.
+    if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {
+      System.setProperty(CACHE_IMMUTABLE_HEADERS, "true");
+    }
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(false) // bound later, off the critical path: see JvmMeters
@@ -67,7 +76,7 @@ public final class EdgeMain {
         .setRegistryName("edge-" + java.util.UUID.randomUUID());
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new EdgeMetricsFactory(registry))
         .build();
   }
 

@@ -75,6 +75,10 @@ final class EdgeVerticle extends VerticleBase {
         .setMaxInitialLineLength(config.maxRequestLineBytes())
         .setHttp2ClearTextEnabled(true)
         .setCompressionSupported(false) // the JWKS is pre-compressed; origin bodies pass through as encoded
+        // The edge never ends a WebSocket itself (upgrades are tunnelled as bytes), so the deflate-extension
+        // handler Vert.x would put in every connection's pipeline only costs a pass per request.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout((int) config.clientIdleTimeout().toSeconds())
         .setReusePort(false); // with port 0 the kernel may hand two servers the same port; Vert.x spreads connections itself
   }

@@ -2,6 +2,7 @@ package com.paintbox.edge.jwks;
 
 import com.paintbox.edge.config.JwksConfig;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,9 +14,12 @@ import java.util.Optional;
  * {@code GET|HEAD /.well-known/jwks.json}. One instance per event loop, so its per-second memos need no locks.
  *
  * <p>Everything that depends only on the configuration or on the JWKS is computed before the first request: header
- * names and values, the body and its gzip form, the ETags. Per request there is the cache lookup, two header
- * parses ({@code Accept-Encoding}, {@code If-None-Match}) and header values that change once a second ({@code Age},
- * the {@code ttl} in {@code Cache-Status}), each memoised for the second it holds.
+ * names and values, the body and its gzip form, the ETags. What changes once a second ({@code Age}, the {@code ttl}
+ * in {@code Cache-Status}) is folded into a read-only header map per kind of answer, rebuilt when the second turns.
+ * Per request there is the cache lookup (no future while the JWKS in memory is servable), two header parses
+ * ({@code Accept-Encoding}, {@code If-None-Match}) and the write: Vert.x references the shared map instead of
+ * copying it, and with {@code vertx.cacheImmutableHttpResponseHeaders} (set by {@code EdgeMain}) writes its bytes
+ * rendered once.
  */
 public final class JwksHandler implements Handler<HttpServerRequest> {
 
@@ -40,13 +44,10 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   private final Optional<CharSequence> surrogateControl;
   private final Optional<CharSequence> surrogateKey;
 
-  /** Memo of the last {@code Age} value: requests within one second share it. */
-  private long memoAge = Long.MIN_VALUE;
-  private CharSequence memoAgeValue;
-  /** Memo of the last {@code Cache-Status} for hits, keyed by outcome and ttl. */
-  private Outcome memoStatusOutcome;
-  private long memoTtl = Long.MIN_VALUE;
-  private CharSequence memoStatusValue;
+  /** Indexed by {@code (gzip ? 1 : 0) + (304 ? 2 : 0)}. */
+  private final HeaderBlock[] blocks = {
+      new HeaderBlock(false, false), new HeaderBlock(true, false), new HeaderBlock(false, true),
+      new HeaderBlock(true, true)};
 
   public JwksHandler(JwksCache cache, JwksConfig config, JwksEvents events) {
     this.cache = cache;
@@ -66,23 +67,82 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
       error(request.response(), "method_not_allowed", "use GET or HEAD");
       return;
     }
-    cache.lookup().onComplete(done -> {
-      Lookup lookup = done.succeeded() ? done.result() : null;
-      if (lookup == null || lookup.outcome() == Outcome.UNAVAILABLE) {
-        unavailable(request.response(), lookup == null ? 1 : lookup.retryAfterSeconds());
-      } else {
-        serve(request, lookup);
-      }
-      events.requestServed(lookup == null ? Outcome.UNAVAILABLE : lookup.outcome(), System.nanoTime() - started);
-    });
+    Lookup now = cache.lookupNow();
+    if (now != null) {
+      answer(request, now, started); // the JWKS in memory: no future, no callback
+    } else {
+      cache.lookup().onComplete(done -> answer(request, done.succeeded() ? done.result() : null, started));
+    }
+  }
+
+  private void answer(HttpServerRequest request, Lookup lookup, long started) {
+    if (lookup == null || lookup.outcome() == Outcome.UNAVAILABLE) {
+      unavailable(request.response(), lookup == null ? 1 : lookup.retryAfterSeconds());
+    } else {
+      serve(request, lookup);
+    }
+    events.requestServed(lookup == null ? Outcome.UNAVAILABLE : lookup.outcome(), System.nanoTime() - started);
   }
 
   private void serve(HttpServerRequest request, Lookup lookup) {
     JwksDocument document = lookup.document();
-    boolean gzip = acceptsGzip(request.headers().get(ACCEPT_ENCODING));
-    boolean fallback = lookup.outcome() == Outcome.FALLBACK || lookup.outcome() == Outcome.FALLBACK_AFTER_MISS;
+    MultiMap in = request.headers();
+    boolean gzip = acceptsGzip(in.get(ACCEPT_ENCODING));
+    boolean notModified = EntityTags.anyMatch(in.get(HttpHeaders.IF_NONE_MATCH), document);
     HttpServerResponse response = request.response();
-    var headers = response.headers();
+    // One shared, read-only header map: Vert.x references it instead of copying, and writes its rendered bytes.
+    response.headers().setAll(headers(lookup, gzip, notModified));
+    if (notModified) {
+      response.setStatusCode(304).end();
+    } else if (request.method() == HttpMethod.HEAD) {
+      response.end();
+    } else {
+      response.end(document.body(gzip));
+    }
+  }
+
+  /** Every header of the answer for {@code lookup}: read-only, shared until the second turns. */
+  MultiMap headers(Lookup lookup, boolean gzip, boolean notModified) {
+    return blocks[(gzip ? 1 : 0) + (notModified ? 2 : 0)].headers(lookup);
+  }
+
+  /**
+   * Every header of one kind of answer ({@code gzip} or not, 200 or 304), as a read-only map rebuilt only when
+   * something in it changes: the JWKS, the outcome, or the second ({@code Age} and the {@code ttl} in
+   * {@code Cache-Status}). Requests in between share it. One per kind per event loop, so no locks.
+   */
+  private final class HeaderBlock {
+
+    private final boolean gzip;
+    private final boolean notModified;
+    private JwksDocument document;
+    private Outcome outcome;
+    private long age = Long.MIN_VALUE;
+    private long ttl = Long.MIN_VALUE;
+    private MultiMap headers;
+
+    HeaderBlock(boolean gzip, boolean notModified) {
+      this.gzip = gzip;
+      this.notModified = notModified;
+    }
+
+    MultiMap headers(Lookup lookup) {
+      if (lookup.document() != document || lookup.outcome() != outcome || lookup.ageSeconds() != age
+          || lookup.ttlSeconds() != ttl) {
+        headers = build(lookup, gzip, notModified).copy(false);
+        document = lookup.document();
+        outcome = lookup.outcome();
+        age = lookup.ageSeconds();
+        ttl = lookup.ttlSeconds();
+      }
+      return headers;
+    }
+  }
+
+  private MultiMap build(Lookup lookup, boolean gzip, boolean notModified) {
+    JwksDocument document = lookup.document();
+    boolean fallback = lookup.outcome() == Outcome.FALLBACK || lookup.outcome() == Outcome.FALLBACK_AFTER_MISS;
+    MultiMap headers = HttpHeaders.headers();
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     headers.set(HttpHeaders.ETAG, document.etag(gzip));
     headers.set(HttpHeaders.VARY, ACCEPT_ENCODING);
@@ -94,44 +154,23 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
       headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
       cdnCacheControl.ifPresent(value -> headers.set(CDN_CACHE_CONTROL, value));
       surrogateControl.ifPresent(value -> headers.set(SURROGATE_CONTROL, value));
-      headers.set(HttpHeaders.AGE, age(lookup.ageSeconds()));
+      headers.set(HttpHeaders.AGE, HttpHeaders.createOptimized(Long.toString(lookup.ageSeconds())));
     }
     surrogateKey.ifPresent(value -> headers.set(SURROGATE_KEY, value));
     headers.set(CACHE_STATUS, cacheStatus(lookup));
-    if (EntityTags.anyMatch(request.headers().get(HttpHeaders.IF_NONE_MATCH), document)) {
-      response.setStatusCode(304).end();
-      return;
+    if (!notModified) {
+      if (gzip) {
+        headers.set(HttpHeaders.CONTENT_ENCODING, GZIP);
+      }
+      headers.set(HttpHeaders.CONTENT_LENGTH, document.contentLength(gzip));
     }
-    if (gzip) {
-      headers.set(HttpHeaders.CONTENT_ENCODING, GZIP);
-    }
-    headers.set(HttpHeaders.CONTENT_LENGTH, document.contentLength(gzip));
-    if (request.method() == HttpMethod.HEAD) {
-      response.end();
-    } else {
-      response.end(document.body(gzip));
-    }
+    return headers;
   }
 
-  private CharSequence age(long seconds) {
-    if (seconds != memoAge) {
-      memoAgeValue = HttpHeaders.createOptimized(Long.toString(seconds));
-      memoAge = seconds;
-    }
-    return memoAgeValue;
-  }
-
-  private CharSequence cacheStatus(Lookup lookup) {
+  private static CharSequence cacheStatus(Lookup lookup) {
     Outcome outcome = lookup.outcome();
-    if (!outcome.fromMemory()) {
-      return HttpHeaders.createOptimized(CACHE_NAME + outcome.cacheStatus());
-    }
-    if (outcome != memoStatusOutcome || lookup.ttlSeconds() != memoTtl) {
-      memoStatusValue = HttpHeaders.createOptimized(CACHE_NAME + "hit; ttl=" + lookup.ttlSeconds());
-      memoStatusOutcome = outcome;
-      memoTtl = lookup.ttlSeconds();
-    }
-    return memoStatusValue;
+    String parameters = outcome.fromMemory() ? "hit; ttl=" + lookup.ttlSeconds() : outcome.cacheStatus();
+    return HttpHeaders.createOptimized(CACHE_NAME + parameters);
   }
 
   private static void unavailable(HttpServerResponse response, long retryAfterSeconds) {

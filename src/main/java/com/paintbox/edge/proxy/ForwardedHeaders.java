@@ -49,13 +49,16 @@ final class ForwardedHeaders {
     headers.add(VIA, via(in.version()));
   }
 
+  private static final CharSequence VIA_10 = HttpHeaders.createOptimized("1.0 " + PSEUDONYM);
+  private static final CharSequence VIA_11 = HttpHeaders.createOptimized("1.1 " + PSEUDONYM);
+  private static final CharSequence VIA_2 = HttpHeaders.createOptimized("2 " + PSEUDONYM);
+
   /** A {@code Via} member for a message received over {@code version}. */
-  static String via(HttpVersion version) {
-    String protocol = switch (version) {
-      case HTTP_1_0 -> "1.0";
-      case HTTP_2 -> "2";
-      default -> "1.1";
+  static CharSequence via(HttpVersion version) {
+    return switch (version) {
+      case HTTP_1_0 -> VIA_10;
+      case HTTP_2 -> VIA_2;
+      default -> VIA_11;
     };
-    return protocol + " " + PSEUDONYM;
   }
 }

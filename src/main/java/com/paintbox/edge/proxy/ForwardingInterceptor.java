@@ -1,6 +1,7 @@
 package com.paintbox.edge.proxy;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -9,8 +10,6 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The edge's one interceptor, registered first and for WebSocket handshakes too, so it sees every exchange on both
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
 
-  private static final Logger log = LoggerFactory.getLogger(ForwardingInterceptor.class);
   private static final int SWITCHING_PROTOCOLS = 101;
 
   private final OriginEvents events;
@@ -49,7 +47,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     long sent = System.nanoTime();
     return ctx.sendRequest()
         .map(response -> {
-          String invalid = invalidResponse(response, ctx.isWebSocket());
+          String invalid = invalidResponse(response.headers(), response.getStatusCode(), ctx.isWebSocket());
           if (invalid != null) {
             // 5.0.7 would answer 501 (bad framing) or relay the status as is, and leave the origin's response
             // paused on a pooled connection.
@@ -87,18 +85,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   }
 
   private ProxyResponse edgeAnswer(ProxyContext ctx, Throwable failure) {
-    HttpServerRequest in = ctx.request().proxiedRequest();
-    OriginFailure.Kind kind = in.response().closed() ? OriginFailure.Kind.CLIENT_GONE : OriginFailure.kindOf(failure);
-    if (kind == OriginFailure.Kind.CLIENT_GONE) {
-      events.clientGone();
-      log.atDebug().addKeyValue("uri", in.uri()).log("client left before the origin answered");
-    } else {
-      events.edgeAnswered(kind.status);
-      log.atWarn().addKeyValue("status", kind.status).addKeyValue("error", kind.code)
-          .addKeyValue("method", in.method().name()).addKeyValue("path", in.path())
-          .addKeyValue("cause", String.valueOf(rootMessage(failure)))
-          .log("origin did not answer; the edge answered instead");
-    }
+    OriginFailure.Kind kind = EdgeAnswer.classify(ctx.request().proxiedRequest(), failure, events);
     return EdgeErrors.replace(ctx.request(), kind.status, kind.code);
   }
 
@@ -107,24 +94,14 @@ final class ForwardingInterceptor implements ProxyInterceptor {
    * §15); a 101 is only an answer to an upgrade the client asked for (§15.2.2), and relayed to anyone else it would
    * leave the client's connection in a protocol nobody speaks. Other 1xx never get here: the client consumes them.
    */
-  private static String invalidResponse(ProxyResponse response, boolean webSocket) {
-    List<String> codings = response.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
-    if (!codings.stream().allMatch("chunked"::equals)) {
+  static String invalidResponse(MultiMap headers, int status, boolean webSocket) {
+    List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
+    if (!codings.isEmpty() && !codings.stream().allMatch("chunked"::equals)) {
       return "origin sent Transfer-Encoding " + codings;
     }
-    int status = response.getStatusCode();
     if (status < 100 || status > 599 || (status < 200 && !(webSocket && status == SWITCHING_PROTOCOLS))) {
       return "origin sent status " + status;
     }
     return null;
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root == failure ? String.valueOf(failure.getMessage())
-        : failure.getMessage() + ": " + root.getClass().getSimpleName() + " " + root.getMessage();
   }
 }

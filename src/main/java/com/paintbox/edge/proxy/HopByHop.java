@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.util.List;
@@ -16,8 +17,51 @@ final class HopByHop {
   static final List<String> NAMES = List.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
   private static final String UPGRADE = "upgrade";
+  private static final AsciiString[] FIXED = NAMES.stream().map(AsciiString::of).toArray(AsciiString[]::new);
 
   private HopByHop() {}
+
+  /**
+   * Adds {@code from}'s headers to {@code to} as {@link #strip} would leave them (a plain exchange, no upgrade),
+   * without {@code skip} (lower-case names), in one pass over {@code from} with no per-header allocation. Names
+   * listed in {@code Connection} are removed from {@code to} afterwards, before the caller adds its own headers.
+   */
+  static void copy(MultiMap from, MultiMap to, AsciiString... skip) {
+    if (from instanceof io.netty.handler.codec.http.HttpHeaders netty) { // Vert.x's HTTP/1.x headers
+      var entries = netty.iteratorCharSequence();
+      while (entries.hasNext()) {
+        var entry = entries.next();
+        if (!listed(entry.getKey(), FIXED) && !listed(entry.getKey(), skip)) {
+          to.add(entry.getKey(), entry.getValue());
+        }
+      }
+    } else {
+      from.forEach((name, value) -> {
+        if (!listed(name, FIXED) && !listed(name, skip)) {
+          to.add(name, value);
+        }
+      });
+    }
+    if (from.contains(HttpHeaders.CONNECTION)) {
+      for (String value : from.getAll(HttpHeaders.CONNECTION)) {
+        for (String token : value.split(",")) {
+          String name = token.trim();
+          if (!name.isEmpty()) {
+            to.remove(name);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean listed(CharSequence name, AsciiString[] names) {
+    for (AsciiString candidate : names) {
+      if (candidate.length() == name.length() && candidate.contentEqualsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * Strips {@code headers} in place. Connection tokens are applied first, so a client cannot name a header the

@@ -15,7 +15,7 @@ final class OriginForm {
   private OriginForm() {}
 
   static boolean isAbsolute(String uri) {
-    return ABSOLUTE.matcher(uri).matches();
+    return !uri.isEmpty() && uri.charAt(0) != '/' && ABSOLUTE.matcher(uri).matches(); // origin-form needs no regex
   }
 
   /** The origin-form of {@code uri}: unchanged unless absolute-form, then its path and query ("/" if none). */

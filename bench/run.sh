@@ -1,0 +1,519 @@
+#!/usr/bin/env bash
+# paintbox-edge side by side with nginx and Varnish doing the same jobs, on one machine, in one run.
+#
+# Workloads (wrk, GET, 64 keep-alive connections, --latency), each measured against its peers:
+#   jwks   GET /.well-known/jwks.json: the edge (from memory, JWKS from the --dev Secrets Manager emulator) vs
+#          nginx serving the same bytes as a static file vs Varnish answering a cache hit (backend: that nginx)
+#   1k     a 1 KiB page passed through to a shared origin: the edge vs nginx proxy_pass (upstream keepalive)
+#   100k   a 100 KiB page, the same way
+# The origin is one nginx serving both pages; nginx and the edge forward to it over kept-alive connections. nginx
+# and Varnish send the edge's own JWKS header set (Cache-Control, CDN-Cache-Control, …), so responses are alike.
+#
+# Pinning: every server under test gets SERVER_CPUS (the edge one event loop per CPU, nginx one worker per CPU,
+# Varnish one thread pool); wrk and the origin share CLIENT_CPUS. Peers run one at a time: only the server being
+# measured has load. Each target is warmed up, then ROUNDS rounds interleave the peers of a workload (A B C, B C A,
+# …); the table shows each column's median over the rounds, and the edge/peer ratios of those medians.
+#
+#   bench/run.sh                 # as root on Debian: installs nginx, varnish, wrk, gnuplot if missing; builds the jar
+#   PROFILE=jfr bench/run.sh     # also records a JFR profile of the edge over the measured rounds and prints its
+#                                # top frames (JFR costs the edge a few per cent: compare ratios from plain runs)
+#
+# Knobs (environment; none starts with EDGE_, which the edge would refuse as an unknown setting): DURATION=10s
+# WARMUP=10s ROUNDS=3 CONNECTIONS=64 SERVER_CPUS=0 CLIENT_CPUS=1 JAVA_OPTS (the edge's JVM flags) JAR (the edge's
+# jar, default target/paintbox-edge.jar) ONLY="jwks 1k 100k" PROFILE=none|jfr OUT=bench/results, and ports
+# ORIGIN_PORT NGINX_PORT EDGE_PORT EDGE_ADMIN_PORT VARNISH_PORT (18181-18184, 18193).
+# Writes bench/results/<date>-<time>.md and .png; raw wrk output, logs and profiles go to bench/results/raw/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-10s}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-64}
+SERVER_CPUS=${SERVER_CPUS:-0}
+CLIENT_CPUS=${CLIENT_CPUS:-1}
+ONLY=${ONLY:-jwks 1k 100k}
+PROFILE=${PROFILE:-none}
+OUT=${OUT:-bench/results}
+ORIGIN_PORT=${ORIGIN_PORT:-18181}
+NGINX_PORT=${NGINX_PORT:-18182}
+EDGE_PORT=${EDGE_PORT:-18183}
+VARNISH_PORT=${VARNISH_PORT:-18184}
+EDGE_ADMIN_PORT=${EDGE_ADMIN_PORT:-18193}
+# Fixed heap (no resizing mid-run) and pre-touched pages; the collector is left to JVM ergonomics, which picks
+# SerialGC for a JVM confined to one CPU. Logged in the results as the JVM printed them.
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
+# The jar under test; another build (a baseline) can be measured by the same script.
+JAR=${JAR:-target/paintbox-edge.jar}
+COMMAND="DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS SERVER_CPUS=$SERVER_CPUS \
+CLIENT_CPUS=$CLIENT_CPUS PROFILE=$PROFILE ONLY=\"$ONLY\"\
+$([ "$JAR" = target/paintbox-edge.jar ] || echo " JAR=$JAR") bench/run.sh"
+
+say() { echo "bench: $*" >&2; }
+
+# ---- tools -------------------------------------------------------------------------------------------------------
+ensure_tools() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || missing+=(varnish)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v taskset >/dev/null || missing+=(util-linux)
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || [ -f target/paintbox-edge.jar ] || missing+=(maven)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing from Debian: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "${missing[@]}" >/dev/null; }
+  fi
+  export PATH="$PATH:/usr/sbin"
+  [ -f "$JAR" ] || { say "building target/paintbox-edge.jar"; mvn -B -q package -DskipTests; }
+}
+
+# "0-1,3" -> 3
+cpu_count() {
+  local n=0 part
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then n=$((n + ${part#*-} - ${part%-*} + 1)); else n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+
+# ---- servers -----------------------------------------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/paintbox-bench.XXXXXX)
+chmod 755 "$WORK"
+EDGE_PID=""
+VARNISH_PID=""
+cleanup() {
+  set +e
+  [ -n "$EDGE_PID" ] && kill "$EDGE_PID" 2>/dev/null && wait "$EDGE_PID" 2>/dev/null
+  [ -n "$VARNISH_PID" ] && kill "$VARNISH_PID" 2>/dev/null
+  for conf in origin front; do
+    [ -f "$WORK/$conf.pid" ] && kill "$(cat "$WORK/$conf.pid")" 2>/dev/null
+  done
+  sleep 0.5
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+nginx_start() { # name, cpus, http-block body
+  local workers
+  workers=$(cpu_count "$2")
+  cat > "$WORK/$1.conf" <<CONF
+worker_processes $workers;
+worker_cpu_affinity auto $(cpu_mask "$2");
+pid $WORK/$1.pid;
+error_log $WORK/$1.error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/$1-body;
+  proxy_temp_path $WORK/$1-proxy;
+  fastcgi_temp_path $WORK/$1-fastcgi;
+  uwsgi_temp_path $WORK/$1-uwsgi;
+  scgi_temp_path $WORK/$1-scgi;
+  keepalive_requests 1000000;
+  sendfile on;
+  tcp_nopush on;
+  $3
+}
+CONF
+  taskset -c "$2" nginx -p "$WORK" -c "$WORK/$1.conf"
+}
+
+# nginx wants a bit mask per CPU set for worker_cpu_affinity: "0,2" -> 0101
+cpu_mask() {
+  local mask=0 part cpu
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then
+      for cpu in $(seq "${part%-*}" "${part#*-}"); do mask=$((mask | 1 << cpu)); done
+    else
+      mask=$((mask | 1 << part))
+    fi
+  done
+  local bits=""
+  while [ "$mask" -gt 0 ]; do bits="$((mask & 1))$bits"; mask=$((mask >> 1)); done
+  echo "${bits:-0}"
+}
+
+start_origin() {
+  mkdir -p "$WORK/origin-www"
+  # Printable, incompressible-looking bytes, so nothing along the way shortcuts them.
+  head -c 768 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/origin-www/page-1k.html"
+  head -c 76800 /dev/urandom | base64 -w 0 | head -c 102400 > "$WORK/origin-www/page-100k.html"
+  chmod -R a+rX "$WORK/origin-www"
+  nginx_start origin "$CLIENT_CPUS" "server { listen 127.0.0.1:$ORIGIN_PORT; root $WORK/origin-www;
+    default_type text/html; }"
+}
+
+start_edge() {
+  local loops flags=()
+  loops=$(cpu_count "$SERVER_CPUS")
+  read -r -a flags <<< "$JAVA_OPTS"
+  EDGE_PORT=$EDGE_PORT EDGE_ADMIN_PORT=$EDGE_ADMIN_PORT EDGE_BIND=127.0.0.1 EDGE_EVENT_LOOPS=$loops \
+    EDGE_ORIGIN_URL="http://127.0.0.1:$ORIGIN_PORT" \
+    taskset -c "$SERVER_CPUS" java -XX:+PrintCommandLineFlags "${flags[@]}" -jar "$JAR" --dev \
+    > "$WORK/edge.log" 2>&1 &
+  EDGE_PID=$!
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$EDGE_PORT/_edge/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$EDGE_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$WORK/edge.log" >&2
+  say "the edge did not become ready"
+  exit 1
+}
+
+# The edge's JWKS response, fetched once: its body becomes nginx's static file, its headers nginx's add_header set.
+capture_jwks() {
+  mkdir -p "$WORK/static/.well-known"
+  curl -fs -D "$WORK/jwks.headers" -o "$WORK/static/.well-known/jwks.json" \
+    "http://127.0.0.1:$EDGE_PORT/.well-known/jwks.json"
+  chmod -R a+rX "$WORK/static"
+  JWKS_TYPE=$(header_of "$WORK/jwks.headers" content-type)
+  JWKS_HEADERS=""
+  local name
+  for name in Cache-Control CDN-Cache-Control Surrogate-Control Surrogate-Key Vary; do
+    local value
+    value=$(header_of "$WORK/jwks.headers" "$name")
+    [ -n "$value" ] && JWKS_HEADERS+="add_header $name \"$value\" always; "
+  done
+}
+
+header_of() { # file, name
+  awk -v n="$(echo "$2" | tr 'A-Z' 'a-z')" -F': ' 'tolower($1) == n { sub(/\r$/, "", $2); print $2; exit }' "$1"
+}
+
+start_front_nginx() {
+  nginx_start front "$SERVER_CPUS" "upstream origin { server 127.0.0.1:$ORIGIN_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /.well-known/jwks.json { root $WORK/static; types { } default_type \"$JWKS_TYPE\"; $JWKS_HEADERS }
+    location / {
+      proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host; proxy_buffers 16 16k; } }"
+}
+
+# Varnish in front of the static nginx, told to keep the JWKS for a year: after the first request, every
+# request is a hit. One thread pool per server CPU; the process pinned to the server CPUs.
+start_varnish() {
+  cat > "$WORK/jwks.vcl" <<VCL
+vcl 4.1;
+backend default { .host = "127.0.0.1"; .port = "$NGINX_PORT"; }
+sub vcl_backend_response { set beresp.ttl = 365d; set beresp.grace = 365d; }
+VCL
+  mkdir -p "$WORK/varnish"
+  taskset -c "$SERVER_CPUS" varnishd -j none -n "$WORK/varnish" -P "$WORK/varnish.pid" -a "127.0.0.1:$VARNISH_PORT" \
+    -f "$WORK/jwks.vcl" -s malloc,64m -p thread_pools="$(cpu_count "$SERVER_CPUS")" -p thread_pool_min=100 \
+    > "$WORK/varnish.log" 2>&1
+  for _ in $(seq 1 50); do
+    [ -f "$WORK/varnish.pid" ] && VARNISH_PID=$(cat "$WORK/varnish.pid") && break
+    sleep 0.1
+  done
+  for _ in $(seq 1 50); do
+    curl -fs -o /dev/null "http://127.0.0.1:$VARNISH_PORT/.well-known/jwks.json" && return 0
+    sleep 0.1
+  done
+  say "varnish did not answer"; cat "$WORK/varnish.log" >&2; exit 1
+}
+
+# ---- checks ------------------------------------------------------------------------------------------------------
+check_same_bytes() { # url, expected file
+  curl -fs "$1" | cmp -s - "$2" || { say "$1 did not serve the expected bytes"; exit 1; }
+}
+
+check_servers() {
+  local jwks="$WORK/static/.well-known/jwks.json"
+  check_same_bytes "http://127.0.0.1:$NGINX_PORT/.well-known/jwks.json" "$jwks"
+  check_same_bytes "http://127.0.0.1:$VARNISH_PORT/.well-known/jwks.json" "$jwks"
+  local status
+  status=$(curl -fs -o /dev/null -D - "http://127.0.0.1:$VARNISH_PORT/.well-known/jwks.json" \
+    | awk -F': ' 'tolower($1) == "x-varnish" { print NF == 2 ? $2 : ""; }')
+  [[ $status == *" "* ]] || { say "Varnish answered a miss, expected a hit (X-Varnish: $status)"; exit 1; }
+  for page in page-1k.html page-100k.html; do
+    check_same_bytes "http://127.0.0.1:$EDGE_PORT/$page" "$WORK/origin-www/$page"
+    check_same_bytes "http://127.0.0.1:$NGINX_PORT/$page" "$WORK/origin-www/$page"
+  done
+}
+
+# ---- measuring ---------------------------------------------------------------------------------------------------
+# CPU ticks (user + system) of a process and its children's threads, so a run can say how busy the server was.
+server_pids() {
+  case "$1" in
+    edge) echo "$EDGE_PID" ;;
+    nginx) pgrep -P "$(cat "$WORK/front.pid")" ;;
+    varnish) echo "$VARNISH_PID"; pgrep -P "$VARNISH_PID" ;;
+  esac
+}
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
+url_of() { # target, workload
+  local port path
+  case "$1" in edge) port=$EDGE_PORT ;; nginx) port=$NGINX_PORT ;; varnish) port=$VARNISH_PORT ;; esac
+  case "$2" in jwks) path=/.well-known/jwks.json ;; 1k) path=/page-1k.html ;; 100k) path=/page-100k.html ;; esac
+  echo "http://127.0.0.1:$port$path"
+}
+
+peers_of() {
+  case "$1" in jwks) echo "edge nginx varnish" ;; *) echo "edge nginx" ;; esac
+}
+
+THREADS=$(cpu_count "$CLIENT_CPUS")
+wrk_run() { # url, duration -> wrk's text
+  taskset -c "$CLIENT_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "$1"
+}
+
+# wrk's text -> "rps p50 p75 p90 p99 errors requests" (latencies in ms; errors: socket errors + status >= 400,
+# which is what wrk counts as "Non-2xx or 3xx")
+parse_wrk() {
+  awk '
+    function ms(v,  unit) { unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
+      return unit == "us" ? v / 1000 : unit == "s" ? v * 1000 : unit == "m" ? v * 60000 : v }
+    /Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
+    /Non-2xx/ { bad += $NF }
+    /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
+    $1 == "50%" { p50 = ms($2) } $1 == "75%" { p75 = ms($2) } $1 == "90%" { p90 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    END { printf "%.0f %.3f %.3f %.3f %.3f %d %d\n", rps, p50, p75, p90, p99, bad, requests }'
+}
+
+measure() { # workload, target, round -> appends "workload target round rps p50 p75 p90 p99 errors requests cpu% cpu-us/req"
+  local url before after text seconds
+  url=$(url_of "$2" "$1")
+  seconds=${DURATION%s}
+  # shellcheck disable=SC2046
+  before=$(cpu_ticks $(server_pids "$2"))
+  text=$(wrk_run "$url" "$DURATION")
+  # shellcheck disable=SC2046
+  after=$(cpu_ticks $(server_pids "$2"))
+  echo "$text" > "$OUT/raw/$STAMP-$1-$2-r$3.wrk"
+  local cpu
+  local parsed requests cpu per_request
+  parsed=$(echo "$text" | parse_wrk)
+  requests=$(echo "$parsed" | awk '{ print $7 }')
+  cpu=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "%.0f", 100 * d / hz / s }')
+  # CPU time the server spent per answered request: steadier than req/s when neighbours take the CPU away.
+  per_request=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { printf "%.1f", n > 0 ? 1e6 * d / hz / n : 0 }')
+  echo "$1 $2 $3 $parsed $cpu $per_request" >> "$RESULTS"
+  say "$(printf '%-5s %-8s round %d: %s' "$1" "$2" "$3" "$(tail -1 "$RESULTS" | cut -d' ' -f4-)")"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+column_median() { # workload target column
+  awk -v w="$1" -v t="$2" -v c="$3" '$1 == w && $2 == t { print $c }' "$RESULTS" | median
+}
+
+# ---- profile summary ---------------------------------------------------------------------------------------------
+# Top frames of the edge's JFR execution samples: self (the leaf frame) and inclusive by layer.
+jfr_top() {
+  local file=$1
+  jfr print --events jdk.ExecutionSample --stack-depth 96 "$file" > "$WORK/samples.txt"
+  awk '
+    /jdk.ExecutionSample/ { inside = 0; if (n) flush(); n = 0; next }
+    /stackTrace = \[/ { inside = 1; next }
+    inside && /^[ \t]*\]/ { inside = 0; next }
+    inside { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t]+line:.*$/, "", line); stack[n++] = line }
+    function flush(   i, seen, layer) {
+      total++; self[stack[0]]++
+      delete seen
+      for (i = 0; i < n; i++) {
+        layer = layerOf(stack[i]); if (layer != "" && !(layer in seen)) { seen[layer] = 1; incl[layer]++ }
+      }
+    }
+    function layerOf(f) {
+      if (f ~ /^io\.vertx\.micrometer|^io\.micrometer/) return "Micrometer (vertx-micrometer-metrics + registry)"
+      if (f ~ /^io\.vertx\.httpproxy/) return "vertx-http-proxy"
+      if (f ~ /^com\.paintbox/) return "paintbox-edge code"
+      if (f ~ /HttpHeaders|HeadersMultiMap|HttpUtils\.validate|HttpHeaderValidationUtil/) return "HTTP header handling (Vert.x/Netty)"
+      if (f ~ /^io\.vertx\.core\.http\.impl\.Http1xServer|^io\.vertx\.core\.http\.impl\.Http1xServerRequest|^io\.vertx\.core\.http\.impl\.Http1xServerResponse/) return "Vert.x HTTP server"
+      if (f ~ /^io\.vertx\.core\.http\.impl\.Http1xClient|^io\.vertx\.core\.http\.impl\.HttpClient/) return "Vert.x HTTP client"
+      if (f ~ /^io\.netty\.handler\.codec\.http/) return "Netty HTTP codec"
+      if (f ~ /^io\.netty\.channel\.epoll|^io\.netty\.channel\.unix/) return "Netty epoll transport"
+      if (f ~ /DateTimeFormatter|ZonedDateTime|java\.time\.format/) return "java.time formatting/parsing"
+      return ""
+    }
+    END { if (n) flush()
+      printf "%d execution samples\n\nself (leaf frame)                                                          %%\n", total
+      for (f in self) printf "%6.1f  %s\n", 100 * self[f] / total, f | "sort -rn | head -25"
+      close("sort -rn | head -25")
+      printf "\ninclusive, by layer (a sample counts once per layer on its stack)      %%\n"
+      for (l in incl) printf "%6.1f  %s\n", 100 * incl[l] / total, l | "sort -rn"
+      close("sort -rn")
+    }' "$WORK/samples.txt"
+}
+
+# ---- report ------------------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'; }
+
+report() {
+  local w t
+  TABLE="| workload | server | req/s | p50 ms | p75 ms | p90 ms | p99 ms | errors | server CPU % | CPU µs/req | req/s per round |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  PLOT_DATA=""
+  RATIOS=""
+  for w in $ONLY; do
+    PLOT_DATA+="# $w"$'\n'
+    for t in $(peers_of "$w"); do
+      local rps p50 p75 p90 p99 err cpu us rounds
+      rps=$(column_median "$w" "$t" 4); p50=$(column_median "$w" "$t" 5); p75=$(column_median "$w" "$t" 6)
+      p90=$(column_median "$w" "$t" 7); p99=$(column_median "$w" "$t" 8); cpu=$(column_median "$w" "$t" 11)
+      us=$(column_median "$w" "$t" 12)
+      err=$(awk -v w="$w" -v t="$t" '$1 == w && $2 == t { s += $9 } END { print s + 0 }' "$RESULTS")
+      rounds=$(awk -v w="$w" -v t="$t" '$1 == w && $2 == t { printf "%s%s", sep, $4; sep = " · " }' "$RESULTS")
+      TABLE+=$'\n'"| $w | $t | $rps | $p50 | $p75 | $p90 | $p99 | $err | $cpu | $us | $rounds |"
+      PLOT_DATA+="$t $p50 $p75 $p90 $p99"$'\n'
+      eval "RPS_${w}_$t=$rps; P99_${w}_$t=$p99; US_${w}_$t=$us"
+    done
+    PLOT_DATA+=$'\n\n'
+    for t in $(peers_of "$w"); do
+      [ "$t" = edge ] && continue
+      local er ep eu pr pp pu
+      eval "er=\$RPS_${w}_edge; ep=\$P99_${w}_edge; eu=\$US_${w}_edge; pr=\$RPS_${w}_$t; pp=\$P99_${w}_$t; pu=\$US_${w}_$t"
+      RATIOS+="| $w | edge/$t | $(ratio "$er" "$pr") | $(ratio "$ep" "$pp") | $(ratio "$eu" "$pu") |"$'\n'
+    done
+  done
+}
+
+plot() { # png
+  printf '%s' "$PLOT_DATA" > "$WORK/plot.dat"
+  local n=0 w panels=""
+  for w in $ONLY; do
+    panels+="set title '$w ($(peers_of "$w" | sed 's/ / vs /g'))'; plot '$WORK/plot.dat' index $n using 2:xtic(1) title 'p50', '' index $n using 3 title 'p75', '' index $n using 4 title 'p90', '' index $n using 5 title 'p99';"$'\n'
+    n=$((n + 1))
+  done
+  gnuplot <<GP
+set terminal pngcairo size $((420 * n)),420 font 'sans,10'
+set output '$1'
+set multiplot layout 1,$n title 'paintbox-edge vs peers: latency percentiles, wrk -c$CONNECTIONS, median of $ROUNDS rounds ($STAMP)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set ylabel 'latency (ms)'
+set yrange [0:*]
+set grid ytics
+set key top left
+$panels
+unset multiplot
+GP
+}
+
+machine() {
+  cat <<MD
+- nproc: $(nproc); CPU: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); RAM: $(free -g | awk '/^Mem:/ { print $2 }') GiB; kernel: $(uname -r)
+- JDK: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/.*: //'); Varnish: $(varnishd -V 2>&1 | head -1 | sed 's/varnishd (//; s/ revision.*//'); wrk: $(wrk -v 2>&1 | head -1 | awk '{ print $2 }')
+- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)
+- edge: $JAR from $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo "+local changes"); JVM flags: \`$EDGE_JVM_FLAGS\`; $EDGE_START
+MD
+}
+
+# ---- main --------------------------------------------------------------------------------------------------------
+ensure_tools
+mkdir -p "$OUT/raw"
+STAMP=$(date +%Y-%m-%d-%H%M%S)
+RESULTS="$OUT/raw/$STAMP.tsv"
+: > "$RESULTS"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "$(nproc)" -lt 2 ]; then
+  say "fewer than 2 CPUs: servers and wrk share the one CPU"; SERVER_CPUS=0; CLIENT_CPUS=0
+fi
+
+start_origin
+start_edge
+capture_jwks
+start_front_nginx
+start_varnish
+check_servers
+EDGE_JVM_FLAGS=$(grep -m1 -- '-XX:' "$WORK/edge.log" || true)
+EDGE_START=$(grep -m1 '"paintbox-edge listening"' "$WORK/edge.log" | grep -o '"event_loops":[0-9]*,"native_transport":[a-z]*' \
+  | tr -d '"' | sed 's/,/, /' || true)
+PINNING="servers under test on CPU(s) $SERVER_CPUS (edge: $(cpu_count "$SERVER_CPUS") event loop(s), all JVM threads pinned; \
+nginx: $(cpu_count "$SERVER_CPUS") worker(s); Varnish: $(cpu_count "$SERVER_CPUS") thread pool(s)); wrk ($THREADS thread(s)) \
+and the origin nginx on CPU(s) $CLIENT_CPUS"
+say "$PINNING"
+say "edge JVM: $EDGE_JVM_FLAGS; $EDGE_START"
+
+say "warming up every target for $WARMUP"
+for w in $ONLY; do
+  for t in $(peers_of "$w"); do wrk_run "$(url_of "$t" "$w")" "$WARMUP" > /dev/null; done
+done
+# One more short pass over the edge's three paths, so JIT decisions see all of them before round 1.
+[ "$ONLY" = "jwks 1k 100k" ] && for w in $ONLY; do wrk_run "$(url_of edge "$w")" 3s > /dev/null; done
+
+if [ "$PROFILE" = jfr ]; then
+  JFR_FILE="$OUT/raw/$STAMP-edge.jfr"
+  jcmd "$EDGE_PID" JFR.start name=bench settings=profile > /dev/null
+fi
+for round in $(seq 1 "$ROUNDS"); do
+  for w in $ONLY; do
+    read -r -a peers <<< "$(peers_of "$w")"
+    n=${#peers[@]}
+    for i in $(seq 0 $((n - 1))); do
+      measure "$w" "${peers[$(((i + round - 1) % n))]}" "$round"
+    done
+  done
+done
+
+if [ "$PROFILE" = jfr ]; then
+  jcmd "$EDGE_PID" JFR.dump name=bench filename="$PWD/$JFR_FILE" > /dev/null
+fi
+report
+PNG="$OUT/$STAMP.png"
+plot "$PNG"
+MD="$OUT/$STAMP.md"
+{
+  echo "# paintbox-edge vs nginx and Varnish, $STAMP"
+  echo
+  echo "Command: \`$COMMAND\`"
+  echo
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency per measurement, $WARMUP warm-up per target, $ROUNDS interleaved rounds; every column is the median over rounds, errors are summed (socket errors + responses >= 400)."
+  echo "Pinning: $PINNING."
+  echo
+  machine
+  echo
+  echo "$TABLE"
+  echo
+  echo "| workload | ratio | req/s | p99 | CPU µs/req |"
+  echo "|---|---|---:|---:|---:|"
+  printf '%s' "$RATIOS"
+  echo
+  echo "Ratios are of the medians. req/s above 1 and p99 and CPU µs/req below 1 favour the edge."
+  echo
+  echo "![latency percentiles]($STAMP.png)"
+  if [ "$PROFILE" = jfr ]; then
+    echo
+    echo "## JFR profile of the edge (measured rounds only, all workloads; settings=profile; $JFR_FILE)"
+    echo
+    echo '```'
+    jfr_top "$JFR_FILE"
+    echo '```'
+  fi
+} > "$MD"
+
+echo
+echo "$TABLE"
+echo
+echo "| workload | ratio | req/s | p99 | CPU µs/req |"
+echo "|---|---|---:|---:|---:|"
+printf '%s' "$RATIOS"
+echo
+echo "$PINNING"
+echo "load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "written: $MD, $PNG"
+[ "$PROFILE" = jfr ] && sed -n '/## JFR profile/,$p' "$MD"
+exit 0
