@@ -2,6 +2,9 @@ package com.paintbox.edge.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.paintbox.edge.config.ConfigLoader;
+import com.paintbox.edge.config.EdgeConfig;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -52,6 +55,21 @@ final class DeploymentFilesTest {
     Map<String, Object> env = fly.table("env");
     assertThat(env.get("EDGE_PORT")).isEqualTo(String.valueOf(defaults.getInteger("EDGE_PORT")));
     assertThat(env.get("EDGE_ADMIN_PORT")).isEqualTo(String.valueOf(defaults.getInteger("EDGE_ADMIN_PORT")));
+  }
+
+  @Test
+  void env_loadsThroughTheEdgesOwnConfig_inThePrimaryRegion() {
+    Map<String, String> env = new LinkedHashMap<>();
+    fly.table("env").forEach((key, value) -> env.put(key, String.valueOf(value)));
+    env.put("FLY_REGION", (String) fly.table("").get("primary_region"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      EdgeConfig config = ConfigLoader.load(vertx, env).await();
+      assertThat(config.origin().trustForwarded()).as("behind Fly's TLS-terminating proxy").isTrue();
+      assertThat(config.origin().host()).isNotIn("127.0.0.1", "localhost");
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test
