@@ -1,7 +1,6 @@
 package com.paintbox.edge.metrics;
 
 import com.paintbox.edge.metrics.ExchangeMeters.Exchange;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.http.WebSocket;
@@ -18,31 +17,21 @@ import java.util.concurrent.atomic.LongAdder;
  * cost (see {@link ExchangeMeters}). Every HTTP client with that name (the edge has one origin client per event
  * loop) shares the instance, so gauges sum over all of them.
  */
-final class HttpClientMeters implements HttpClientMetrics<Exchange, LongAdder, Object> {
+final class HttpClientMeters extends ConnectionMeters implements HttpClientMetrics<Exchange, LongAdder, Object> {
 
   private static final String PREFIX = "vertx.http.client.";
-  private static final Object CONNECTION = new Object();
 
-  private final LongAdder connections;
-  private final LongAdder webSockets;
-  private final Counter bytesRead;
-  private final Counter bytesWritten;
-  private final Counter errors;
   private final ExchangeMeters exchanges;
   private final ClientMetrics<Exchange, HttpRequest, HttpResponse> endpoint = new Endpoint();
 
   /** @param clientName the client's {@code HttpClientOptions.getMetricsName()}; {@code ?} when null, as upstream */
   HttpClientMeters(MeterRegistry registry, String clientName) {
-    Tags client = Tags.of("client_name", clientName == null ? "?" : clientName);
-    connections = ExchangeMeters.gauge(registry, PREFIX + "active.connections",
-        "Number of connections to the remote host currently opened", client);
-    webSockets = ExchangeMeters.gauge(registry, PREFIX + "active.ws.connections",
-        "Number of websockets currently opened", client);
-    bytesRead = ExchangeMeters.counter(registry, PREFIX + "bytes.read",
-        "Number of bytes received from the remote host", client);
-    bytesWritten = ExchangeMeters.counter(registry, PREFIX + "bytes.written",
-        "Number of bytes sent to the remote host", client);
-    errors = ExchangeMeters.counter(registry, PREFIX + "errors", "Number of errors", client);
+    this(registry, Tags.of("client_name", clientName == null ? "?" : clientName));
+  }
+
+  private HttpClientMeters(MeterRegistry registry, Tags client) {
+    super(registry, PREFIX, client, "Number of connections to the remote host currently opened",
+        "Number of bytes received from the remote host", "Number of bytes sent to the remote host");
     exchanges = new ExchangeMeters(method -> {
       Tags tags = client.and("method", method);
       return new ExchangeMeters.Method(
@@ -67,40 +56,8 @@ final class HttpClientMeters implements HttpClientMetrics<Exchange, LongAdder, O
   }
 
   @Override
-  public Object connected(SocketAddress remoteAddress, String remoteName) {
-    connections.increment();
-    return CONNECTION;
-  }
-
-  @Override
-  public void disconnected(Object connection, SocketAddress remoteAddress) {
-    connections.decrement();
-  }
-
-  @Override
-  public void bytesRead(Object connection, SocketAddress remoteAddress, long numberOfBytes) {
-    bytesRead.increment(numberOfBytes);
-  }
-
-  @Override
-  public void bytesWritten(Object connection, SocketAddress remoteAddress, long numberOfBytes) {
-    bytesWritten.increment(numberOfBytes);
-  }
-
-  @Override
-  public void exceptionOccurred(Object connection, SocketAddress remoteAddress, Throwable t) {
-    errors.increment();
-  }
-
-  @Override
   public LongAdder connected(WebSocket webSocket) {
-    webSockets.increment();
-    return webSockets;
-  }
-
-  @Override
-  public void disconnected(LongAdder webSocket) {
-    webSocket.decrement();
+    return webSocketOpened();
   }
 
   /** Per-request callbacks; the series have no per-endpoint label, so every endpoint shares this one. */

@@ -1,10 +1,8 @@
 package com.paintbox.edge.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
@@ -17,28 +15,15 @@ import java.util.concurrent.atomic.LongAdder;
  * server metrics" are unchanged; only the per-request cost differs (see {@link ExchangeMeters}). One instance serves
  * every HTTP server of a Vert.x: like vertx-micrometer's, the series carry no per-server label.
  */
-final class HttpServerMeters implements HttpServerMetrics<ExchangeMeters.Exchange, LongAdder, Object> {
+final class HttpServerMeters extends ConnectionMeters implements HttpServerMetrics<ExchangeMeters.Exchange, LongAdder, Object> {
 
   private static final String PREFIX = "vertx.http.server.";
-  /** The per-connection metric Vert.x hands back to us; the series are not per connection, so one will do. */
-  private static final Object CONNECTION = new Object();
 
-  private final LongAdder connections;
-  private final LongAdder webSockets;
-  private final Counter bytesRead;
-  private final Counter bytesWritten;
-  private final Counter errors;
   private final ExchangeMeters exchanges;
 
   HttpServerMeters(MeterRegistry registry) {
-    Tags none = Tags.empty();
-    connections = ExchangeMeters.gauge(registry, PREFIX + "active.connections",
-        "Number of opened connections to the server", none);
-    webSockets = ExchangeMeters.gauge(registry, PREFIX + "active.ws.connections",
-        "Number of websockets currently opened", none);
-    bytesRead = ExchangeMeters.counter(registry, PREFIX + "bytes.read", "Number of bytes received by the server", none);
-    bytesWritten = ExchangeMeters.counter(registry, PREFIX + "bytes.written", "Number of bytes sent by the server", none);
-    errors = ExchangeMeters.counter(registry, PREFIX + "errors", "Number of errors", none);
+    super(registry, PREFIX, Tags.empty(), "Number of opened connections to the server",
+        "Number of bytes received by the server", "Number of bytes sent by the server");
     exchanges = new ExchangeMeters(method -> {
       Tags tags = Tags.of("method", method);
       return new ExchangeMeters.Method(
@@ -54,32 +39,6 @@ final class HttpServerMeters implements HttpServerMetrics<ExchangeMeters.Exchang
                 ExchangeMeters.summary(registry, PREFIX + "response.bytes", "Size of responses in bytes", coded));
           });
     });
-  }
-
-  @Override
-  public Object connected(SocketAddress remoteAddress, String remoteName) {
-    connections.increment();
-    return CONNECTION;
-  }
-
-  @Override
-  public void disconnected(Object connection, SocketAddress remoteAddress) {
-    connections.decrement();
-  }
-
-  @Override
-  public void bytesRead(Object connection, SocketAddress remoteAddress, long numberOfBytes) {
-    bytesRead.increment(numberOfBytes);
-  }
-
-  @Override
-  public void bytesWritten(Object connection, SocketAddress remoteAddress, long numberOfBytes) {
-    bytesWritten.increment(numberOfBytes);
-  }
-
-  @Override
-  public void exceptionOccurred(Object connection, SocketAddress remoteAddress, Throwable t) {
-    errors.increment();
   }
 
   @Override
@@ -110,13 +69,7 @@ final class HttpServerMeters implements HttpServerMetrics<ExchangeMeters.Exchang
 
   @Override
   public LongAdder connected(Object connection, Exchange exchange, ServerWebSocket serverWebSocket) {
-    webSockets.increment();
-    return webSockets;
-  }
-
-  @Override
-  public void disconnected(LongAdder webSocket) {
-    webSocket.decrement();
+    return webSocketOpened();
   }
 
   private static Exchange begin(ExchangeMeters.Method method) {
