@@ -61,20 +61,28 @@ public final class EdgeHarness implements AutoCloseable {
   public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = EdgeMain.newVertx(registry);
-    Map<String, String> layer = new HashMap<>();
-    layer.put("EDGE_PORT", "0");
-    layer.put("EDGE_ADMIN_PORT", "0");
-    layer.put("EDGE_EVENT_LOOPS", "2");
-    layer.put("EDGE_JWKS_SECRET_ID", SECRET);
-    layer.putAll(env);
-    Edge.Options options = new Edge.Options(layer, Optional.of(backend.endpoint()),
-        Optional.of(MotoBackend.CREDENTIALS), OriginProxy.factory(new OriginTelemetry(registry)));
+    Edge.Options options = loopbackOptions(registry, backend.endpoint(), env);
     try {
       return new EdgeHarness(vertx, registry, Edge.start(vertx, registry, options).await());
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
     }
+  }
+
+  /**
+   * How every test edge starts: public and admin ports ephemeral, two event loops, keys read from {@link #SECRET}
+   * at {@code secretsEndpoint}, the real origin proxy reporting to {@code registry}; {@code env} overrides.
+   */
+  static Edge.Options loopbackOptions(PrometheusMeterRegistry registry, URI secretsEndpoint, Map<String, String> env) {
+    Map<String, String> layer = new HashMap<>();
+    layer.put("EDGE_PORT", "0");
+    layer.put("EDGE_ADMIN_PORT", "0");
+    layer.put("EDGE_EVENT_LOOPS", "2");
+    layer.put("EDGE_JWKS_SECRET_ID", SECRET);
+    layer.putAll(env);
+    return new Edge.Options(layer, Optional.of(secretsEndpoint), Optional.of(MotoBackend.CREDENTIALS),
+        OriginProxy.factory(new OriginTelemetry(registry)));
   }
 
   public Edge edge() {

@@ -3,7 +3,6 @@ package com.paintbox.edge.testing;
 import com.paintbox.edge.Edge;
 import com.paintbox.edge.dev.DevKeys;
 import com.paintbox.edge.dev.SecretsManagerEmulator;
-import com.paintbox.edge.metrics.OriginTelemetry;
 import com.paintbox.edge.proxy.OriginProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,9 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A whole edge on loopback for the origin pass-through tests: the real {@link Edge} with the real
@@ -22,7 +18,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 public final class ProxyTestEdge {
 
-  private static final String SECRET_ID = "paintbox/jwks";
   private static DevKeys keys;
 
   private final Edge edge;
@@ -45,10 +40,7 @@ public final class ProxyTestEdge {
       Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("EDGE_BIND", "127.0.0.1");
-    env.put("EDGE_PORT", "0");
-    env.put("EDGE_ADMIN_PORT", "0");
     env.put("EDGE_EVENT_LOOPS", "1");
-    env.put("EDGE_JWKS_SECRET_ID", SECRET_ID);
     env.put("EDGE_ORIGIN_URL", originUrl);
     env.put("AWS_REGION", "us-east-1");
     env.putAll(settings);
@@ -57,11 +49,8 @@ public final class ProxyTestEdge {
     return emulator.start()
         .compose(started -> vertx.executeBlocking(() -> keys().privateJwks(), false))
         .compose(jwks -> {
-          emulator.secrets().create(SECRET_ID, jwks);
-          Edge.Options options = new Edge.Options(env, Optional.of(emulator.endpoint()),
-              Optional.of(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST00000000", "test"))),
-              OriginProxy.factory(new OriginTelemetry(registry)));
-          return Edge.start(vertx, registry, options);
+          emulator.secrets().create(EdgeHarness.SECRET, jwks);
+          return Edge.start(vertx, registry, EdgeHarness.loopbackOptions(registry, emulator.endpoint(), env));
         })
         .map(edge -> new ProxyTestEdge(edge, emulator, registry));
   }
