@@ -307,7 +307,7 @@ measure() { # workload, target, round -> appends "workload target round rps p50 
   cpu=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "%.0f", 100 * d / hz / s }')
   # CPU time the server spent per answered request: steadier than req/s when neighbours take the CPU away.
   per_request=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
-    'BEGIN { printf "%.1f", n > 0 ? 1e6 * d / hz / n : 0 }')
+    'BEGIN { printf "%.1f", (n > 0 ? 1e6 * d / hz / n : 0) }')
   echo "$1 $2 $3 $parsed $cpu $per_request" >> "$RESULTS"
   say "$(printf '%-5s %-8s round %d: %s' "$1" "$2" "$3" "$(tail -1 "$RESULTS" | cut -d' ' -f4-)")"
 }
@@ -387,6 +387,16 @@ report() {
       RATIOS+="| $w | edge/$t | $(ratio "$er" "$pr") | $(ratio "$ep" "$pp") | $(ratio "$eu" "$pu") |"$'\n'
     done
   done
+}
+
+# The results table and the ratios (set by report), as markdown.
+tables() {
+  echo "$TABLE"
+  echo
+  echo "| workload | ratio | req/s | p99 | CPU µs/req |"
+  echo "|---|---|---:|---:|---:|"
+  printf '%s' "$RATIOS"
+  echo
 }
 
 plot() { # png
@@ -470,7 +480,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 if [ "$PROFILE" = jfr ]; then
-  jcmd "$EDGE_PID" JFR.dump name=bench filename="$PWD/$JFR_FILE" > /dev/null
+  jcmd "$EDGE_PID" JFR.dump name=bench filename="$(realpath -m "$JFR_FILE")" > /dev/null
 fi
 report
 PNG="$OUT/$STAMP.png"
@@ -486,12 +496,7 @@ MD="$OUT/$STAMP.md"
   echo
   machine
   echo
-  echo "$TABLE"
-  echo
-  echo "| workload | ratio | req/s | p99 | CPU µs/req |"
-  echo "|---|---|---:|---:|---:|"
-  printf '%s' "$RATIOS"
-  echo
+  tables
   echo "Ratios are of the medians. req/s above 1 and p99 and CPU µs/req below 1 favour the edge."
   echo
   echo "![latency percentiles]($STAMP.png)"
@@ -506,12 +511,7 @@ MD="$OUT/$STAMP.md"
 } > "$MD"
 
 echo
-echo "$TABLE"
-echo
-echo "| workload | ratio | req/s | p99 | CPU µs/req |"
-echo "|---|---|---:|---:|---:|"
-printf '%s' "$RATIOS"
-echo
+tables
 echo "$PINNING"
 echo "load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "written: $MD, $PNG"
