@@ -9,6 +9,9 @@ import com.paintbox.edge.testing.EmulatorBackend;
 import com.paintbox.edge.testing.PrometheusText;
 import com.paintbox.edge.testing.TestKeys;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +133,37 @@ class JwksMetricsTest {
       assertThat(metrics.valueOrZero("edge_jwks_fetch_total", Map.of("outcome", "error"))).isZero();
       assertThat(metrics.valueOrZero("edge_jwks_fetch_errors_total", Map.of("type", "invalid"))).isEqualTo(1);
       assertThat(metrics.toString()).doesNotContain(first.getD().toString()).doesNotContain(second.getD().toString());
+    }
+  }
+
+  @Test
+  void originDown_edgeAnswersCountedAsItsOwnAndJwksUnaffected() throws IOException {
+    try (EdgeHarness edge = EdgeHarness.start(backend, Map.of("EDGE_ORIGIN_URL", "http://127.0.0.1:" + closedPort()))) {
+      edge.fetch("/.well-known/jwks.json");
+      PrometheusText before = edge.scrape();
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(edge.fetch("/page-" + i).status()).isEqualTo(502);
+      }
+      assertThat(edge.fetch("/.well-known/jwks.json").status()).isEqualTo(200);
+      PrometheusText after = edge.scrape();
+
+      Map<String, String> edge5xx = Map.of("source", "edge", "status_class", "5xx");
+      assertThat(after.valueOrZero("edge_origin_requests_total", edge5xx)
+          - before.valueOrZero("edge_origin_requests_total", edge5xx)).isEqualTo(5);
+      assertThat(after.valueOrZero("edge_origin_requests_total", Map.of("source", "origin", "status_class", "5xx")))
+          .isZero();
+      assertThat(after.valueOrZero("edge_origin_response_seconds_count", Map.of())).isZero();
+      assertThat(after.valueOrZero("edge_origin_client_gone_total", Map.of())).isZero();
+      assertThat(requests(after, "hit") - requests(before, "hit")).isEqualTo(1);
+      assertThat(after.valueOrZero("edge_ready", Map.of())).isEqualTo(1);
+    }
+  }
+
+  /** A loopback port nothing listens on: bound, then released. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 }
