@@ -1,5 +1,6 @@
 package com.paintbox.edge.jwks;
 
+import com.paintbox.edge.HttpDate;
 import com.paintbox.edge.config.JwksConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -14,8 +15,9 @@ import java.util.Optional;
  * {@code GET|HEAD /.well-known/jwks.json}. One instance per event loop, so its per-second memos need no locks.
  *
  * <p>Everything that depends only on the configuration or on the JWKS is computed before the first request: header
- * names and values, the body and its gzip form, the ETags. What changes once a second ({@code Age}, the {@code ttl}
- * in {@code Cache-Status}) is folded into a read-only header map per kind of answer, rebuilt when the second turns.
+ * names and values, the body and its gzip form, the ETags. What changes once a second ({@code Date}, {@code Age}, the
+ * {@code ttl} in {@code Cache-Status}) is folded into a read-only header map per kind of answer, rebuilt when the
+ * second turns.
  * Per request there is the cache lookup (no future while the JWKS in memory is servable), two header parses
  * ({@code Accept-Encoding}, {@code If-None-Match}) and the write: Vert.x references the shared map instead of
  * copying it, and with {@code vertx.cacheImmutableHttpResponseHeaders} (set by {@code EdgeMain}) writes its bytes
@@ -119,6 +121,7 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     private Outcome outcome;
     private long age = Long.MIN_VALUE;
     private long ttl = Long.MIN_VALUE;
+    private CharSequence date;
     private MultiMap headers;
 
     HeaderBlock(boolean gzip, boolean notModified) {
@@ -127,22 +130,26 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     }
 
     MultiMap headers(Lookup lookup) {
+      CharSequence now = HttpDate.now(); // one instance per wall-clock second
       if (lookup.document() != document || lookup.outcome() != outcome || lookup.ageSeconds() != age
-          || lookup.ttlSeconds() != ttl) {
-        headers = build(lookup, gzip, notModified).copy(false);
+          || lookup.ttlSeconds() != ttl || now != date) {
+        headers = build(lookup, now, gzip, notModified).copy(false);
         document = lookup.document();
         outcome = lookup.outcome();
         age = lookup.ageSeconds();
         ttl = lookup.ttlSeconds();
+        date = now;
       }
       return headers;
     }
   }
 
-  private MultiMap build(Lookup lookup, boolean gzip, boolean notModified) {
+  private MultiMap build(Lookup lookup, CharSequence date, boolean gzip, boolean notModified) {
     JwksDocument document = lookup.document();
     boolean fallback = lookup.outcome() == Outcome.FALLBACK || lookup.outcome() == Outcome.FALLBACK_AFTER_MISS;
     MultiMap headers = HttpHeaders.headers();
+    // RFC 9110 §6.6.1: an origin with a clock sends Date; caches read the answer's age from it and Age together.
+    headers.set(HttpHeaders.DATE, date);
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     headers.set(HttpHeaders.ETAG, document.etag(gzip));
     headers.set(HttpHeaders.VARY, ACCEPT_ENCODING);
@@ -182,6 +189,7 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
 
   private static void error(HttpServerResponse response, String code, String message) {
     response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .putHeader(HttpHeaders.DATE, HttpDate.now())
         .end(new JsonObject().put("error", code).put("message", message).toBuffer());
   }
 

@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.HttpDate;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -91,6 +92,11 @@ final class DirectExchange {
   }
 
   private void relay(HttpServerRequest in, HttpClientResponse answer, long sentNanos) {
+    OriginFailure refused = OriginHead.check(answer, false, sentNanos, events);
+    if (refused != null) {
+      EdgeAnswer.send(in, refused, events);
+      return;
+    }
     HttpServerResponse response = in.response();
     if (response.closed()) {
       answer.request().reset(); // the client left as the head arrived: read no body for nobody
@@ -98,13 +104,6 @@ final class DirectExchange {
       return;
     }
     int status = answer.statusCode();
-    String invalid = ForwardingInterceptor.invalidResponse(answer.headers(), status, false);
-    if (invalid != null) {
-      answer.request().reset();
-      EdgeAnswer.send(in, new OriginFailure(OriginFailure.Kind.ERROR, invalid, null), events);
-      return;
-    }
-    events.originResponded(status, System.nanoTime() - sentNanos);
     response.setStatusCode(status);
     String reason = answer.statusMessage();
     if (reason != null && !reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
@@ -116,7 +115,7 @@ final class DirectExchange {
     if (!headers.contains(HttpHeaders.DATE)) {
       headers.set(HttpHeaders.DATE, HttpDate.now());
     }
-    boolean bodiless = in.method() == HttpMethod.HEAD || status < 200 || status == 204 || status == 304;
+    boolean bodiless = in.method() == HttpMethod.HEAD || status == 204 || status == 304; // 1xx never get here
     if (!bodiless && !headers.contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }

@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.HttpDate;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EdgeAnswer {
 
-  private static final Logger log = LoggerFactory.getLogger(ForwardingInterceptor.class);
+  private static final Logger log = LoggerFactory.getLogger(EdgeAnswer.class);
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 

@@ -1,7 +1,6 @@
 package com.paintbox.edge.proxy;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -9,7 +8,6 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
-import java.util.List;
 
 /**
  * The edge's one interceptor, registered first and for WebSocket handshakes too, so it sees every exchange on both
@@ -26,7 +24,6 @@ import java.util.List;
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
 
-  private static final int SWITCHING_PROTOCOLS = 101;
 
   private final OriginEvents events;
   private final boolean trustForwarded;
@@ -47,14 +44,14 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     long sent = System.nanoTime();
     return ctx.sendRequest()
         .map(response -> {
-          String invalid = invalidResponse(response.headers(), response.getStatusCode(), ctx.isWebSocket());
-          if (invalid != null) {
-            // 5.0.7 would answer 501 (bad framing) or relay the status as is, and leave the origin's response
-            // paused on a pooled connection.
-            response.proxiedResponse().request().reset();
-            return edgeAnswer(ctx, new OriginFailure(OriginFailure.Kind.ERROR, invalid, null));
+          // 5.0.7 would answer 501 for bad framing or relay any status as is.
+          OriginFailure refused = OriginHead.check(response.proxiedResponse(), ctx.isWebSocket(), sent, events);
+          if (refused != null) {
+            return edgeAnswer(ctx, refused);
           }
-          events.originResponded(response.getStatusCode(), System.nanoTime() - sent);
+          if (in.response().closed()) {
+            events.clientGone(); // the client left as the head arrived; the proxy resets the origin on writing
+          }
           return response;
         })
         .recover(failure -> Future.succeededFuture(edgeAnswer(ctx, failure)));
@@ -68,7 +65,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
       // The edge's own answer. On the WebSocket path the proxy's next step would read a null origin response.
       return ctx.isWebSocket() ? response.send() : ctx.sendResponse();
     }
-    boolean upgraded = ctx.isWebSocket() && response.getStatusCode() == SWITCHING_PROTOCOLS;
+    boolean upgraded = ctx.isWebSocket() && response.getStatusCode() == OriginHead.SWITCHING_PROTOCOLS;
     HopByHop.strip(response.headers(), upgraded);
     response.headers().add(ForwardedHeaders.VIA, ForwardedHeaders.via(fromOrigin.version()));
     if (upgraded) {
@@ -87,21 +84,5 @@ final class ForwardingInterceptor implements ProxyInterceptor {
   private ProxyResponse edgeAnswer(ProxyContext ctx, Throwable failure) {
     OriginFailure.Kind kind = EdgeAnswer.classify(ctx.request().proxiedRequest(), failure, events);
     return EdgeErrors.replace(ctx.request(), kind.status, kind.code);
-  }
-
-  /**
-   * Why the origin's response head must not be relayed, or null. A status outside 100–599 is invalid (RFC 9110
-   * §15); a 101 is only an answer to an upgrade the client asked for (§15.2.2), and relayed to anyone else it would
-   * leave the client's connection in a protocol nobody speaks. Other 1xx never get here: the client consumes them.
-   */
-  static String invalidResponse(MultiMap headers, int status, boolean webSocket) {
-    List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
-    if (!codings.isEmpty() && !codings.stream().allMatch("chunked"::equals)) {
-      return "origin sent Transfer-Encoding " + codings;
-    }
-    if (status < 100 || status > 599 || (status < 200 && !(webSocket && status == SWITCHING_PROTOCOLS))) {
-      return "origin sent status " + status;
-    }
-    return null;
   }
 }

@@ -3,8 +3,8 @@ package com.paintbox.edge.proxy;
 import io.vertx.core.VertxException;
 
 /**
- * Why the edge answers instead of the origin. Raised by {@link OriginRequests} and mapped to a status by
- * {@link ForwardingInterceptor}; anything else that fails before the origin's response head is a 502.
+ * Why the edge answers instead of the origin. Raised by {@link OriginRequests} and {@link OriginHead}, and mapped to
+ * a status by {@link EdgeAnswer}; anything else that fails before the origin's response head is a 502.
  */
 final class OriginFailure extends VertxException {
 

@@ -2,27 +2,29 @@ package com.paintbox.edge.jwks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
 import com.paintbox.edge.dev.DevKeys;
 import com.paintbox.edge.testing.EdgeHarness;
 import com.paintbox.edge.testing.EdgeHarness.Response;
+import com.paintbox.edge.testing.KeySecrets;
+import com.paintbox.edge.testing.LogCapture;
+import com.paintbox.edge.testing.PrometheusText;
 import com.paintbox.edge.testing.SecretsBackend;
 import com.paintbox.edge.testing.TestKeys;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
-import com.paintbox.edge.testing.KeySecrets;
-import com.paintbox.edge.testing.LogCapture;
-import com.paintbox.edge.testing.PrometheusText;
-import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -108,11 +110,13 @@ abstract class SecretsManagerBlackBox {
         Response plain = edge.fetch("/.well-known/jwks.json?cache-buster=1");
         String etag = plain.header("ETag");
         assertThat(etag).matches("\"[A-Za-z0-9_-]{22}\"");
+        assertThat(httpDate(plain)).isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(1));
 
         Response notModified = edge.send("GET", "/.well-known/jwks.json", Map.of("If-None-Match", etag)).join();
         assertThat(notModified.status()).isEqualTo(304);
         assertThat(notModified.body()).isEmpty();
         assertThat(notModified.header("ETag")).isEqualTo(etag);
+        assertThat(httpDate(notModified)).isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(1));
 
         Response gzip = edge.send("GET", "/.well-known/jwks.json", Map.of("Accept-Encoding", "gzip")).join();
         assertThat(gzip.header("Content-Encoding")).isEqualTo("gzip");
@@ -139,6 +143,7 @@ abstract class SecretsManagerBlackBox {
       assertThat(Long.parseLong(response.header("Retry-After"))).isPositive();
       assertThat(response.header("Cache-Control")).isEqualTo("no-store");
       assertThat(response.json().getString("error")).isEqualTo("jwks_unavailable");
+      assertThat(httpDate(response)).isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(1));
       assertThat(edge.fetch("/_edge/ready").status()).isEqualTo(503);
       assertThat(edge.fetch("/_edge/health").status()).isEqualTo(200);
     }
@@ -192,5 +197,11 @@ abstract class SecretsManagerBlackBox {
   static List<String> kids(EdgeHarness edge) {
     JsonObject jwks = edge.fetch("/.well-known/jwks.json").json();
     return jwks.getJsonArray("keys").stream().map(k -> ((JsonObject) k).getString("kid")).toList();
+  }
+
+  /** The answer's {@code Date}, which must be an IMF-fixdate (RFC 9110 §5.6.7). */
+  private static Instant httpDate(Response response) {
+    assertThat(response.header("Date")).as("Date").isNotNull();
+    return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(response.header("Date")));
   }
 }

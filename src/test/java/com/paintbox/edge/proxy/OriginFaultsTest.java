@@ -124,6 +124,22 @@ class OriginFaultsTest {
     assertBystanderServed();
   }
 
+  /**
+   * Vert.x 5.0.7's client skips only 100 and 103; any other interim status (102 Processing, from Node's
+   * {@code writeProcessing()}) reads as the final head. The edge refuses it rather than relay a 1xx as an answer; a
+   * Vert.x that learns to skip it will fail this test, and the edge should then relay the final response.
+   */
+  @Test
+  void originSends102BeforeTheResponse_answers502InsteadOfRelayingAnInterimAsFinal(Vertx vertx) throws Exception {
+    start(vertx, new NetServerOptions(), socket -> socket.write("HTTP/1.1 102 Processing\r\n\r\n"
+        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nafter"));
+
+    ProxyRawClient.Reply reply = get("/processing");
+
+    assertEdgeError(reply, 502, "origin_error");
+    assertBystanderServed();
+  }
+
   @Test
   void originSends101ToAPlainRequest_noTunnelIsOpened(Vertx vertx) throws Exception {
     start(vertx, new NetServerOptions(), socket -> socket.write("HTTP/1.1 101 Switching Protocols\r\n"

@@ -1,4 +1,4 @@
-package com.paintbox.edge.proxy;
+package com.paintbox.edge;
 
 import io.vertx.core.http.HttpHeaders;
 import java.time.Instant;
@@ -6,8 +6,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** The current time as an IMF-fixdate (RFC 9110 §5.6.7), formatted once per second and shared by every thread. */
-final class HttpDate {
+/**
+ * The current time as an IMF-fixdate (RFC 9110 §5.6.7), formatted once per second and shared by every thread. Within
+ * a second every caller gets the same instance, so a memo can tell the second has turned by identity.
+ */
+public final class HttpDate {
 
   private static final DateTimeFormatter IMF_FIXDATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
@@ -18,7 +21,7 @@ final class HttpDate {
 
   private HttpDate() {}
 
-  static CharSequence now() {
+  public static CharSequence now() {
     long second = System.currentTimeMillis() / 1000;
     Stamp stamp = last;
     if (stamp.second != second) {
