@@ -23,7 +23,7 @@ import io.vertx.core.streams.Pipe;
  * <p>Why: on a 1 KiB page the proxy engine cost about a third of the edge's CPU per request (perf, JFR; see
  * bench/results/): it copies every header twice each way as {@code String}s, parses and re-formats {@code Date},
  * builds a {@code Pipe} and a body wrapper even for a request with no body, computes {@code absoluteURI()} and runs
- * a chain of futures per leg. Here each header is copied once, as the bytes it arrived as.
+ * a chain of futures per leg. Here each header is copied once (a request header as the bytes it arrived as).
  *
  * <p>Same rules as the proxy path, from the same pieces: {@link RequestGuard} has run; {@link HopByHop} both ways,
  * {@link ForwardedHeaders}, {@link OriginForm}; the connect budget, client-gone check and authority of

@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
 final class EdgeAnswer {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeAnswer.class);
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   private EdgeAnswer() {}
 
@@ -38,9 +36,7 @@ final class EdgeAnswer {
   static void send(HttpServerRequest in, Throwable failure, OriginEvents events) {
     OriginFailure.Kind kind = classify(in, failure, events);
     if (kind != OriginFailure.Kind.CLIENT_GONE) {
-      in.response().setStatusCode(kind.status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-          .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+      EdgeErrors.head(in, kind.status)
           .putHeader(HttpHeaders.DATE, HttpDate.now())
           .end(EdgeErrors.body(kind.status, kind.code));
     }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
@@ -27,6 +28,13 @@ final class EdgeErrors {
     return new JsonObject().put("error", code).put("status", status).put("source", "paintbox-edge").toBuffer();
   }
 
+  /** The head of an edge answer written straight to the client: {@code status}, JSON, no-store. */
+  static HttpServerResponse head(HttpServerRequest request, int status) {
+    return request.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+  }
+
   /**
    * Replaces the exchange with an edge answer. {@code release()} drains the client's unread body so an HTTP/1.1
    * connection stays usable; it must run exactly once (a second call throws in 5.0.7, issue #142).
@@ -44,9 +52,7 @@ final class EdgeErrors {
    * edge refuses for its framing leaves the rest of the byte stream untrustworthy (RFC 9112 §6.3, §11.2).
    */
   static Future<Void> refuse(HttpServerRequest request, int status, String code, String allow) {
-    var response = request.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    HttpServerResponse response = head(request, status);
     if (allow != null) {
       response.putHeader(HttpHeaders.ALLOW, allow);
     }
