@@ -10,10 +10,15 @@ import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.EdgeMeters;
 import com.paintbox.edge.metrics.JvmMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
-import io.micrometer.core.instrument.Gauge;
+import com.paintbox.edge.metrics.OriginTelemetry;
+import com.paintbox.edge.proxy.ExchangeListener;
+import com.paintbox.edge.proxy.OriginExchange;
 import com.paintbox.edge.secrets.SecretsClients;
 import com.paintbox.edge.secrets.SecretsManagerKeySource;
+import com.paintbox.edge.server.EdgeVerticle;
+import com.paintbox.edge.server.Lifecycle;
 import com.paintbox.edge.admin.AdminVerticle;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,8 +27,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -50,10 +55,24 @@ public final class Edge {
    * @param env the environment layer of the configuration
    * @param secretsEndpoint an explicit Secrets Manager endpoint (--dev and tests); else the SDK's own variables
    * @param credentials explicit AWS credentials (--dev and tests); else the environment's or the SDK's chain
-   * @param origin builds the pass-through for every other request, once per event loop, from the loaded config
+   * @param transport which transport takes pass-through exchanges: {@code AUTO} in production; tests force the
+   *     engine to run one case on both
    */
   public record Options(Map<String, String> env, Optional<URI> secretsEndpoint,
-      Optional<AwsCredentialsProvider> credentials, BiFunction<Vertx, EdgeConfig, OriginRoute> origin) {}
+      Optional<AwsCredentialsProvider> credentials, OriginExchange.Transport transport) {
+
+    public Options {
+      Objects.requireNonNull(env, "env");
+      Objects.requireNonNull(secretsEndpoint, "secretsEndpoint");
+      Objects.requireNonNull(credentials, "credentials");
+      Objects.requireNonNull(transport, "transport");
+    }
+
+    /** Production's options: the environment, the SDK's own endpoint and credentials, the automatic transport. */
+    public static Options of(Map<String, String> env) {
+      return new Options(env, Optional.empty(), Optional.empty(), OriginExchange.Transport.AUTO);
+    }
+  }
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -92,11 +111,15 @@ public final class Edge {
     Gauge.builder(EdgeMeters.READY, edge.lifecycle, l -> l.ready() ? 1 : 0)
         .description("1 while /_edge/ready answers 200").register(registry);
     cache.start();
+    OriginTelemetry originTelemetry = new OriginTelemetry(registry);
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle,
-          loop -> options.origin().apply(loop, config));
+      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry, loop -> {
+        OriginExchange exchange = new OriginExchange(loop, config.origin(), originTelemetry, ExchangeListener.NONE,
+            options.transport());
+        return new EdgeVerticle.OriginSide(exchange, request -> exchange.forward(request, null));
+      });
       started.add(verticle);
       return verticle;
     }, instances).compose(id -> {

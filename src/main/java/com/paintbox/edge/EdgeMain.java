@@ -3,8 +3,7 @@ package com.paintbox.edge;
 import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.dev.DevMode;
 import com.paintbox.edge.metrics.EdgeMetricsFactory;
-import com.paintbox.edge.metrics.OriginTelemetry;
-import com.paintbox.edge.proxy.OriginProxy;
+import com.paintbox.edge.proxy.OriginExchange;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -45,7 +44,7 @@ public final class EdgeMain {
     Future<Optional<DevMode>> devMode = dev
         ? DevMode.start(vertx, System.getenv()).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
-    devMode.compose(mode -> Edge.start(vertx, registry, options(mode, registry)).onSuccess(edge -> {
+    devMode.compose(mode -> Edge.start(vertx, registry, options(mode)).onSuccess(edge -> {
       mode.ifPresent(m -> m.announce(edge));
       Shutdown.onSignals(vertx, edge, mode);
     })).onFailure(failure -> {
@@ -80,10 +79,10 @@ public final class EdgeMain {
         .build();
   }
 
-  private static Edge.Options options(Optional<DevMode> mode, PrometheusMeterRegistry registry) {
+  private static Edge.Options options(Optional<DevMode> mode) {
     Map<String, String> env = mode.map(DevMode::env).orElse(System.getenv());
     return new Edge.Options(env, mode.map(DevMode::secretsEndpoint), mode.map(DevMode::credentials),
-        OriginProxy.factory(new OriginTelemetry(registry)));
+        OriginExchange.Transport.AUTO);
   }
 
   /** Turns SIGTERM and SIGINT into a drain and exit 0, instead of the JVM's abrupt 143. */

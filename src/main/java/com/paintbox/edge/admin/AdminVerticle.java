@@ -1,8 +1,8 @@
 package com.paintbox.edge.admin;
 
-import com.paintbox.edge.Lifecycle;
 import com.paintbox.edge.config.AdminConfig;
 import com.paintbox.edge.jwks.JwksCache;
+import com.paintbox.edge.server.Lifecycle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,8 +37,8 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(this::metrics);
-    router.get("/health").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
-    router.get("/ready").handler(ctx -> json(ctx, lifecycle.ready() ? 200 : 503, lifecycle.readinessJson()));
+    router.get("/health").handler(ctx -> lifecycle.health(ctx.response()));
+    router.get("/ready").handler(ctx -> lifecycle.readiness(ctx.response()));
     router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.port()))
         .requestHandler(router)
@@ -64,12 +64,5 @@ public final class AdminVerticle extends VerticleBase {
         context.fail(done.cause());
       }
     });
-  }
-
-  private static void json(RoutingContext context, int status, String body) {
-    context.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body);
   }
 }

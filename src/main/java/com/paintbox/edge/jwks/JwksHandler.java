@@ -1,6 +1,7 @@
 package com.paintbox.edge.jwks;
 
-import com.paintbox.edge.HttpDate;
+import com.paintbox.edge.http.EdgeResponses;
+import com.paintbox.edge.http.HttpDate;
 import com.paintbox.edge.config.JwksConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -8,7 +9,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
 /**
@@ -33,7 +33,6 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
   private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
   private static final CharSequence ALLOWED = HttpHeaders.createOptimized("GET, HEAD");
-  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   /** The fallback is a stopgap: downstream caches may keep it briefly, not for the JWKS's windows. */
   private static final CharSequence FALLBACK_CACHE_CONTROL = HttpHeaders.createOptimized("public, max-age=60");
   private static final CharSequence FALLBACK_TARGETED = HttpHeaders.createOptimized("max-age=60");
@@ -65,8 +64,8 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     long started = System.nanoTime();
     HttpMethod method = request.method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
-      request.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, ALLOWED);
-      error(request.response(), "method_not_allowed", "use GET or HEAD");
+      EdgeResponses.error(request.response().putHeader(HttpHeaders.ALLOW, ALLOWED), 405, "method_not_allowed",
+          "use GET or HEAD");
       return;
     }
     Lookup now = cache.lookupNow();
@@ -181,16 +180,9 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   }
 
   private static void unavailable(HttpServerResponse response, long retryAfterSeconds) {
-    response.setStatusCode(503)
-        .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
-        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
-    error(response, "jwks_unavailable", "no JWKS can be served yet; retry after " + retryAfterSeconds + " s");
-  }
-
-  private static void error(HttpServerResponse response, String code, String message) {
-    response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-        .putHeader(HttpHeaders.DATE, HttpDate.now())
-        .end(new JsonObject().put("error", code).put("message", message).toBuffer());
+    response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    EdgeResponses.error(response, 503, "jwks_unavailable",
+        "no JWKS can be served yet; retry after " + retryAfterSeconds + " s");
   }
 
   /**

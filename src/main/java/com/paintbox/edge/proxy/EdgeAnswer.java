@@ -1,14 +1,13 @@
 package com.paintbox.edge.proxy;
 
-import com.paintbox.edge.HttpDate;
-import io.vertx.core.http.HttpHeaders;
+import com.paintbox.edge.http.EdgeResponses;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the edge does when the origin fails an exchange before its response head, on either path: tell a departed
- * client from a failing origin, count it, log it, and (on the direct path) answer 502/504 with the edge's JSON.
+ * client from a failing origin, count it, log it, and answer 502/504 with the edge's JSON.
  */
 final class EdgeAnswer {
 
@@ -36,9 +35,7 @@ final class EdgeAnswer {
   static void send(HttpServerRequest in, Throwable failure, OriginEvents events) {
     OriginFailure.Kind kind = classify(in, failure, events);
     if (kind != OriginFailure.Kind.CLIENT_GONE) {
-      EdgeErrors.head(in, kind.status)
-          .putHeader(HttpHeaders.DATE, HttpDate.now())
-          .end(EdgeErrors.body(kind.status, kind.code));
+      EdgeResponses.error(in.response(), kind.status, kind.code, kind.message);
     }
   }
 

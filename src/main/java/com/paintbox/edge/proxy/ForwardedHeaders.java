@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.http.Fields;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,15 +15,20 @@ import java.util.List;
  * CDN or the Fly proxy in front survives; {@code -Proto} and {@code -Host} describe the hop the edge saw and are
  * set, replacing whatever the client claimed, except {@code -Proto} under {@code EDGE_TRUST_FORWARDED}.
  */
-final class ForwardedHeaders {
+public final class ForwardedHeaders {
 
-  static final String PSEUDONYM = "paintbox-edge";
-  static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
-  static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
-  static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
-  static final CharSequence VIA = HttpHeaders.createOptimized("via");
+  public static final String PSEUDONYM = "paintbox-edge";
 
   private ForwardedHeaders() {}
+
+  /** The scheme of the client's hop as the origin is told it: a trusted {@code X-Forwarded-Proto}, else the edge's own. */
+  public static String scheme(HttpServerRequest in, boolean trustForwarded) {
+    String claimed = trustForwarded ? in.headers().get(Fields.X_FORWARDED_PROTO) : null;
+    if ("https".equalsIgnoreCase(claimed) || "http".equalsIgnoreCase(claimed)) {
+      return claimed.toLowerCase(java.util.Locale.ROOT);
+    }
+    return in.isSSL() ? "https" : "http";
+  }
 
   /**
    * Adds the forwarding headers for {@code in} to the outgoing {@code headers}. Run after hop-by-hop stripping.
@@ -34,19 +40,17 @@ final class ForwardedHeaders {
     SocketAddress peer = in.remoteAddress();
     String ip = peer == null ? null : peer.hostAddress();
     if (ip != null) {
-      List<String> prior = headers.getAll(X_FORWARDED_FOR);
-      headers.set(X_FORWARDED_FOR, prior.isEmpty() ? ip : String.join(", ", prior) + ", " + ip);
+      List<String> prior = headers.getAll(Fields.X_FORWARDED_FOR);
+      headers.set(Fields.X_FORWARDED_FOR, prior.isEmpty() ? ip : String.join(", ", prior) + ", " + ip);
     }
-    String claimed = trustForwarded ? headers.get(X_FORWARDED_PROTO) : null;
-    boolean keep = "https".equalsIgnoreCase(claimed) || "http".equalsIgnoreCase(claimed);
-    headers.set(X_FORWARDED_PROTO, keep ? claimed.toLowerCase(java.util.Locale.ROOT) : in.isSSL() ? "https" : "http");
+    headers.set(Fields.X_FORWARDED_PROTO, scheme(in, trustForwarded));
     HostAndPort authority = in.authority();
     if (authority != null) {
-      headers.set(X_FORWARDED_HOST, authority.toString());
+      headers.set(Fields.X_FORWARDED_HOST, authority.toString());
     } else {
-      headers.remove(X_FORWARDED_HOST);
+      headers.remove(Fields.X_FORWARDED_HOST);
     }
-    headers.add(VIA, via(in.version()));
+    headers.add(Fields.VIA, via(in.version()));
   }
 
   private static final CharSequence VIA_10 = HttpHeaders.createOptimized("1.0 " + PSEUDONYM);
@@ -54,7 +58,7 @@ final class ForwardedHeaders {
   private static final CharSequence VIA_2 = HttpHeaders.createOptimized("2 " + PSEUDONYM);
 
   /** A {@code Via} member for a message received over {@code version}. */
-  static CharSequence via(HttpVersion version) {
+  public static CharSequence via(HttpVersion version) {
     return switch (version) {
       case HTTP_1_0 -> VIA_10;
       case HTTP_2 -> VIA_2;

@@ -12,20 +12,22 @@ final class OriginFailure extends VertxException {
 
   enum Kind {
     /** No connection: refused, unresolvable, TLS failure, connect or pool-lease timeout. */
-    UNREACHABLE(502, "origin_unreachable"),
+    UNREACHABLE(502, "origin_unreachable", "the origin could not be reached"),
     /** Connected, but no response head within EDGE_ORIGIN_TIMEOUT_SECONDS of the last request byte. */
-    TIMEOUT(504, "origin_timeout"),
+    TIMEOUT(504, "origin_timeout", "the origin did not answer in time"),
     /** The origin failed the exchange some other way: closed or reset before its response head. */
-    ERROR(502, "origin_error"),
+    ERROR(502, "origin_error", "the origin failed to answer"),
     /** The client left before the origin answered; nobody reads the status. */
-    CLIENT_GONE(502, "client_gone");
+    CLIENT_GONE(502, "client_gone", "the client left");
 
     final int status;
     final String code;
+    final String message;
 
-    Kind(int status, String code) {
+    Kind(int status, String code, String message) {
       this.status = status;
       this.code = code;
+      this.message = message;
     }
   }
 

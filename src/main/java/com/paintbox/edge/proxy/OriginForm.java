@@ -8,18 +8,18 @@ import java.util.regex.Pattern;
  * ever serves its one origin, so the authority is dropped and the raw path and query are kept byte for byte
  * (no decoding, so {@code %2F} stays {@code %2F}).
  */
-final class OriginForm {
+public final class OriginForm {
 
   private static final Pattern ABSOLUTE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*", Pattern.DOTALL);
 
   private OriginForm() {}
 
-  static boolean isAbsolute(String uri) {
+  public static boolean isAbsolute(String uri) {
     return !uri.isEmpty() && uri.charAt(0) != '/' && ABSOLUTE.matcher(uri).matches(); // origin-form needs no regex
   }
 
   /** The origin-form of {@code uri}: unchanged unless absolute-form, then its path and query ("/" if none). */
-  static String of(String uri) {
+  public static String of(String uri) {
     if (!isAbsolute(uri)) {
       return uri;
     }

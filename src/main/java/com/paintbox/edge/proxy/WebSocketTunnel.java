@@ -2,7 +2,6 @@ package com.paintbox.edge.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.NetSocket;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyResponse;
@@ -23,8 +22,7 @@ final class WebSocketTunnel {
     HttpServerRequest in = ctx.request().proxiedRequest();
     NetSocket origin = response.proxiedResponse().netSocket();
     origin.pause(); // frames the origin sends straight after its 101 wait for the pipe
-    HttpServerResponse out = in.response().setStatusCode(101);
-    out.headers().addAll(response.headers());
+    in.response().setStatusCode(101); // its headers are already set, by ForwardingRules
     return in.toNetSocket()
         .onFailure(failed -> origin.close())
         .onSuccess(client -> {

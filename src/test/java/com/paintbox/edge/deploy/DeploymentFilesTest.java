@@ -7,6 +7,7 @@ import com.paintbox.edge.config.EdgeConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import com.paintbox.edge.server.EdgeVerticle;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,8 +143,7 @@ final class DeploymentFilesTest {
   }
 
   private static String edgeVerticleConstant(String name) throws ReflectiveOperationException {
-    Field field = Class.forName("com.paintbox.edge.EdgeVerticle").getDeclaredField(name);
-    field.setAccessible(true);
+    Field field = EdgeVerticle.class.getDeclaredField(name);
     return (String) field.get(null);
   }
 

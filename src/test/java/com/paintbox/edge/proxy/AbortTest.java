@@ -32,8 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (never a short body that looks whole), a client that leaves cancels the origin request, and a body that stalls
  * after its head does not hold the client forever.
  */
-@ExtendWith(VertxExtension.class)
-class AbortTest {
+class AbortTest extends OriginPathTestBase {
 
   private static final String HEAD_100 = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello";
   private static final String HEAD_CHUNKED = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n";
@@ -111,7 +110,7 @@ class AbortTest {
     // The first request warms a cold JVM's path (its head could otherwise miss the 1 s deadline); then the stall.
     raw.script(socket -> socket.handler(request -> socket.write(requests.incrementAndGet() == 1
         ? "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nwarm" : HEAD_100)));
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, raw.url(),
+    ProxyTestEdge edge = await(startEdge(vertx, raw.url(),
         Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "1", "EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", "2")));
     try {
       assertThat(ProxyRawClient.exchange(edge.port(), "GET /warm HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -134,7 +133,7 @@ class AbortTest {
     ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
     CompletableFuture<Long> originClosedAt = new CompletableFuture<>();
     origin.handle(request -> request.connection().closeHandler(closed -> originClosedAt.complete(System.nanoTime())));
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url()));
     try {
       ProxyRawClient client = new ProxyRawClient(edge.port()).send("GET /think HTTP/1.1\r\nHost: a\r\n\r\n");
       awaitSeen(origin, 1);
@@ -156,7 +155,7 @@ class AbortTest {
       request.exceptionHandler(originFailure::complete);
       request.endHandler(end -> originFailure.complete(null));
     });
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url()));
     try {
       ProxyRawClient client = new ProxyRawClient(edge.port())
           .send("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n")
@@ -182,7 +181,7 @@ class AbortTest {
         originClosed.complete(null);
       });
     });
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url()));
     try {
       ProxyRawClient client = new ProxyRawClient(edge.port()).send("GET /endless HTTP/1.1\r\nHost: a\r\n\r\n");
       assertThat(client.readAtLeast(100, Duration.ofSeconds(5)).text()).startsWith("HTTP/1.1 200");
@@ -207,7 +206,7 @@ class AbortTest {
   }
 
   private ProxyTestEdge edgeBefore(ProxyRawOrigin target) {
-    return await(ProxyTestEdge.start(vertx, target.url()));
+    return await(startEdge(vertx, target.url()));
   }
 
   private static void awaitSeen(ProxyTestOrigin origin, int requests) throws InterruptedException {

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * What the hand-written path does on its own account (the rules it shares with the proxy path are tested through
  * it by the other proxy tests, whose GETs take it): which exchanges it takes, how it frames answers, and Date.
  */
-@ExtendWith(VertxExtension.class)
-class DirectExchangeTest {
+class DirectExchangeTest extends OriginPathTestBase {
 
   private static final Duration QUIET = Duration.ofMillis(500);
 
@@ -39,7 +38,7 @@ class DirectExchangeTest {
   private void start(Vertx vertx, String answer) {
     origin = await(new ProxyRawOrigin(vertx).start());
     origin.script(socket -> socket.handler(request -> socket.write(answer)));
-    edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    edge = await(startEdge(vertx, origin.url()));
   }
 
   @Test

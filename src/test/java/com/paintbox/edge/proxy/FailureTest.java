@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Honest, fast failures: 502 when the origin cannot be reached, 504 when it does not answer in time. */
-@ExtendWith(VertxExtension.class)
-class FailureTest {
+class FailureTest extends OriginPathTestBase {
 
   /** The budget for a refused connection: the 2 s connect timeout is never involved, so this is generous. */
   private static final long REFUSED_BUDGET_MILLIS = 2_000;
@@ -53,7 +52,7 @@ class FailureTest {
 
   @Test
   void originRefusesConnections_answers502FastWithJsonNoStoreAndNoCacheStatus() throws Exception {
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, "http://127.0.0.1:" + closedPort()));
+    ProxyTestEdge edge = await(startEdge(vertx, "http://127.0.0.1:" + closedPort()));
     try {
       long started = System.nanoTime();
       Reply reply = get(edge.port(), "/page");
@@ -74,7 +73,7 @@ class FailureTest {
     ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
     CompletableFuture<Void> originDropped = new CompletableFuture<>();
     origin.handle(request -> request.connection().closeHandler(closed -> originDropped.complete(null)));
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url(),
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url(),
         Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", Long.toString(ORIGIN_TIMEOUT_MILLIS / 1_000))));
     try {
       long started = System.nanoTime();
@@ -95,7 +94,7 @@ class FailureTest {
   void originClosesBeforeAnswering_answers502() throws Exception {
     ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
     origin.handle(request -> request.connection().close());
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url()));
     try {
       Reply reply = get(edge.port(), "/crash");
 
@@ -107,7 +106,7 @@ class FailureTest {
 
   @Test
   void originDown_webSocketUpgrade_answers502WithJson() throws Exception {
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, "http://127.0.0.1:" + closedPort()));
+    ProxyTestEdge edge = await(startEdge(vertx, "http://127.0.0.1:" + closedPort()));
     try {
       ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), "GET /socket HTTP/1.1\r\nHost: a\r\n"
           + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
@@ -123,7 +122,7 @@ class FailureTest {
 
   @Test
   void originDown_jwksStillServedAndEdgeReady() throws Exception {
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, "http://127.0.0.1:" + closedPort()));
+    ProxyTestEdge edge = await(startEdge(vertx, "http://127.0.0.1:" + closedPort()));
     try {
       awaitReady(edge.port());
 

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the origin must learn the client's scheme, not the plain-HTTP hop between Fly and the edge. Off by default,
  * because a client that reaches the edge directly could otherwise claim any scheme.
  */
-@ExtendWith(VertxExtension.class)
-class ForwardedTrustTest {
+class ForwardedTrustTest extends OriginPathTestBase {
 
   private ProxyTestOrigin origin;
 
@@ -69,7 +68,7 @@ class ForwardedTrustTest {
   }
 
   private ProxyTestOrigin.Seen forward(Vertx vertx, Map<String, String> settings, String headers) throws Exception {
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url(), settings));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url(), settings));
     try {
       ProxyRawClient.Reply reply = ProxyRawClient.exchange(edge.port(), "GET /page HTTP/1.1\r\nHost: edge.example\r\n"
           + headers + "\r\nConnection: close\r\n\r\n", Duration.ofMillis(300));

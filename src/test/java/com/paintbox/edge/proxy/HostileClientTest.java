@@ -12,9 +12,13 @@ import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
+import com.paintbox.edge.testing.OriginPath;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,8 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the origin with its request-target byte for byte. No encoding or dot-segment trick can reach the edge's own
  * endpoints through the origin route or the origin through them.
  */
-@ExtendWith(VertxExtension.class)
-class HostileClientTest {
+class HostileClientTest extends OriginPathTestBase {
 
   private static final Duration QUIET = Duration.ofMillis(300);
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
@@ -51,8 +54,8 @@ class HostileClientTest {
   private String bystanderReply;
   private int seenBefore;
 
-  @BeforeAll
-  static void startAll(Vertx vertx) throws Exception {
+  @BeforeParameterizedClassInvocation
+  static void startAll(OriginPath path, Vertx vertx) throws Exception {
     origin = await(new ProxyTestOrigin(vertx).start());
     origin.handle(request -> request.body().onSuccess(body -> {
       completed.add(request.uri());
@@ -61,12 +64,13 @@ class HostileClientTest {
     }));
     evil = await(new ProxyRawOrigin(vertx).start());
     evilAuthority = "127.0.0.1:" + evil.port();
-    edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    edge = await(ProxyTestEdge.start(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), origin.url(),
+        Map.of(), path));
     jwksBefore = exchange("GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").body();
     assertThat(jwksBefore).contains("\"keys\"");
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stopAll() {
     await(edge.close().eventually(origin::close).eventually(evil::close));
   }

@@ -30,8 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mid-body, stalled body, client leaving an endless body ({@link AbortTest}); 10,000 failures without a leak
  * ({@link OriginLeakTest}).
  */
-@ExtendWith(VertxExtension.class)
-class OriginFaultsTest {
+class OriginFaultsTest extends OriginPathTestBase {
 
   private static final Duration QUIET = Duration.ofMillis(500);
   private static final String FINE = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Type: text/plain\r\n\r\nfine";
@@ -186,7 +185,7 @@ class OriginFaultsTest {
         fault.handle(socket);
       }
     }));
-    edge = await(ProxyTestEdge.start(vertx, raw.url(), Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "5",
+    edge = await(startEdge(vertx, raw.url(), Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "5",
         "EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", "5")));
   }
 

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * 4 KiB would exceed it (10,000 × 4 KiB = 39 MiB). The socket margin allows for the JVM's own descriptors
  * (JIT logs, surefire's channel) and connections still in their last close handshake.
  */
-class OriginLeakTest {
+class OriginLeakTest extends OriginPathTestBase {
 
   private static final int FAILURES = 10_000;
   private static final int WARM_UP = 600;
@@ -63,9 +63,9 @@ class OriginLeakTest {
       ProxyRawOrigin cutting = await(new ProxyRawOrigin(vertx).start());
       cutting.script(socket -> socket.handler(request -> socket
           .write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello").onComplete(written -> socket.close())));
-      edges.add(await(ProxyTestEdge.start(vertx, registry, "http://127.0.0.1:" + FailureTest.closedPort(), Map.of())));
-      edges.add(await(ProxyTestEdge.start(vertx, registry, resetting.url(), Map.of())));
-      edges.add(await(ProxyTestEdge.start(vertx, registry, cutting.url(), Map.of())));
+      edges.add(await(startEdge(vertx, registry, "http://127.0.0.1:" + FailureTest.closedPort(), Map.of())));
+      edges.add(await(startEdge(vertx, registry, resetting.url(), Map.of())));
+      edges.add(await(startEdge(vertx, registry, cutting.url(), Map.of())));
 
       hammer(clients, edges, WARM_UP); // JIT, pools and arenas reach their working size before the baseline
       long fdsBefore = settledOpenFiles(Long.MAX_VALUE);

@@ -35,15 +35,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The origin connection pool, its metrics, its settings, and the --dev demo origin behind the real proxy. */
-@ExtendWith(VertxExtension.class)
-class OriginPoolTest {
+class OriginPoolTest extends OriginPathTestBase {
 
   @Test
   void poolSize_two_atMostTwoOriginConnectionsAndTheRestWait(Vertx vertx) throws Exception {
     ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
     Promise<Void> release = Promise.promise();
     origin.handle(request -> release.future().onComplete(go -> request.response().end("done")));
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url(), Map.of("EDGE_ORIGIN_POOL_SIZE", "2")));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url(), Map.of("EDGE_ORIGIN_POOL_SIZE", "2")));
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(edge.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(5));
     try {
@@ -71,7 +70,7 @@ class OriginPoolTest {
     ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
     Promise<Void> release = Promise.promise();
     origin.handle(request -> release.future().onComplete(go -> request.response().end("done")));
-    ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, origin.url(), Map.of("EDGE_ORIGIN_POOL_SIZE", "1")));
+    ProxyTestEdge edge = await(startEdge(vertx, origin.url(), Map.of("EDGE_ORIGIN_POOL_SIZE", "1")));
     try (ProxyRawClient first = new ProxyRawClient(edge.port())) {
       first.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n");
       awaitSeen(origin, 1);
@@ -97,7 +96,7 @@ class OriginPoolTest {
     Vertx vertx = EdgeMain.newVertx(registry);
     try {
       ProxyTestOrigin origin = await(new ProxyTestOrigin(vertx).start());
-      ProxyTestEdge edge = await(ProxyTestEdge.start(vertx, registry, origin.url(), Map.of()));
+      ProxyTestEdge edge = await(startEdge(vertx, registry, origin.url(), Map.of()));
       HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(edge.port()));
       await(client.request(new RequestOptions().setURI("/x")).compose(request -> request.send())
@@ -123,7 +122,7 @@ class OriginPoolTest {
     Edge edge = await(Edge.start(vertx, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
         new Edge.Options(mode.env(), Optional.of(mode.secretsEndpoint()), Optional.of(mode.credentials()),
-            OriginProxy.factory(OriginEvents.NONE))));
+            OriginExchange.Transport.AUTO)));
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(edge.publicPort()));
     try {
@@ -146,9 +145,9 @@ class OriginPoolTest {
     EdgeConfig config = EdgeConfig.from(defaults(), Optional.empty());
 
     assertThat(config.origin().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(OriginProxy.clientOptions(config.origin()).getIdleTimeout()).isEqualTo(60);
-    assertThat(OriginProxy.clientOptions(config.origin()).getKeepAliveTimeout()).isEqualTo(60);
-    assertThat(OriginProxy.poolOptions(config.origin()).getHttp1MaxSize()).isEqualTo(128);
+    assertThat(OriginExchange.clientOptions(config.origin()).getIdleTimeout()).isEqualTo(60);
+    assertThat(OriginExchange.clientOptions(config.origin()).getKeepAliveTimeout()).isEqualTo(60);
+    assertThat(OriginExchange.poolOptions(config.origin()).getHttp1MaxSize()).isEqualTo(128);
   }
 
   @Test

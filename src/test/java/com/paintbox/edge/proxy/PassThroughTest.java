@@ -28,8 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What reaches the origin and what comes back, on HTTP/1.1, h2c and HTTP/1.0. */
-@ExtendWith(VertxExtension.class)
-class PassThroughTest {
+class PassThroughTest extends OriginPathTestBase {
 
   private Vertx vertx;
   private ProxyTestOrigin origin;
@@ -40,7 +39,7 @@ class PassThroughTest {
   void start(Vertx vertx) {
     this.vertx = vertx;
     origin = await(new ProxyTestOrigin(vertx).start());
-    edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    edge = await(startEdge(vertx, origin.url()));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(edge.port()));
   }
 
@@ -162,7 +161,7 @@ class PassThroughTest {
 
   @Test
   void preserveHost_enabled_originSeesClientHost() {
-    ProxyTestEdge preserving = await(ProxyTestEdge.start(vertx, origin.url(),
+    ProxyTestEdge preserving = await(startEdge(vertx, origin.url(),
         Map.of("EDGE_ORIGIN_PRESERVE_HOST", "true")));
     try {
       send(new RequestOptions().setPort(preserving.port()).setURI("/who").putHeader("Host", "shop.example"), null);

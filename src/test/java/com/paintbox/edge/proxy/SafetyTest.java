@@ -24,8 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The edge only ever talks to its origin, and only with requests whose framing it trusts. A second server on
  * loopback plays the host an attacker would like reached; it must never see a connection.
  */
-@ExtendWith(VertxExtension.class)
-class SafetyTest {
+class SafetyTest extends OriginPathTestBase {
 
   private static final Duration QUIET = Duration.ofMillis(500);
 
@@ -40,7 +39,7 @@ class SafetyTest {
     origin.handle(request -> request.body().onSuccess(body -> request.response().end("origin got " + body.length())));
     evil = await(new ProxyRawOrigin(vertx).start());
     evilAuthority = "127.0.0.1:" + evil.port();
-    edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    edge = await(startEdge(vertx, origin.url()));
   }
 
   @AfterEach

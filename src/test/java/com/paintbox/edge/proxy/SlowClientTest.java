@@ -34,8 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the edge needs no header timer of its own. Budgets are behavioural ("closed within 2 s of a 2 s limit"), generous
  * for a loaded CI machine; nothing is a speed assertion.
  */
-@ExtendWith(VertxExtension.class)
-class SlowClientTest {
+class SlowClientTest extends OriginPathTestBase {
 
   private static final long IDLE_TIMEOUT_SECONDS = 2;
   /** Slack for timer granularity and a busy machine, on top of each limit. */
@@ -48,7 +47,7 @@ class SlowClientTest {
   void start(Vertx vertx) {
     origin = await(new ProxyTestOrigin(vertx).start());
     origin.handle(request -> request.body().onSuccess(body -> request.response().end("len=" + body.length())));
-    edge = await(ProxyTestEdge.start(vertx, origin.url(), Map.of(
+    edge = await(startEdge(vertx, origin.url(), Map.of(
         "EDGE_CLIENT_IDLE_TIMEOUT_SECONDS", Long.toString(IDLE_TIMEOUT_SECONDS))));
   }
 

@@ -35,9 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the far end has managed to write level off well short of the total, so the edge is not soaking the body up.
  * That proof does not depend on how fast the machine is; a slow machine only takes longer to level off.
  */
-@ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class StreamingTest {
+class StreamingTest extends OriginPathTestBase {
 
   private static final long TOTAL = 100 * MIB;
   /** Generous room for the kernel's socket buffers on two loopback hops plus Netty's queues; a fraction of TOTAL. */
@@ -52,7 +51,7 @@ class StreamingTest {
   @BeforeEach
   void start(Vertx vertx) {
     origin = await(new ProxyTestOrigin(vertx).start());
-    edge = await(ProxyTestEdge.start(vertx, origin.url()));
+    edge = await(startEdge(vertx, origin.url()));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(edge.port()));
   }
 
@@ -140,7 +139,7 @@ class StreamingTest {
 
   @Test
   void slowUpload_longerThanOriginTimeout_isNotMistakenForASlowOrigin(Vertx vertx) throws Exception {
-    ProxyTestEdge strict = await(ProxyTestEdge.start(vertx, origin.url(),
+    ProxyTestEdge strict = await(startEdge(vertx, origin.url(),
         java.util.Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "1")));
     origin.handle(request -> request.body().onSuccess(body -> request.response().end("got " + body.length())));
     // A cold JVM's first exchange can be slower than the 1 s deadline by itself; warm the path first.

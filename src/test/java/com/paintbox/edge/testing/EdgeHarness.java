@@ -2,8 +2,7 @@ package com.paintbox.edge.testing;
 
 import com.paintbox.edge.Edge;
 import com.paintbox.edge.EdgeMain;
-import com.paintbox.edge.metrics.OriginTelemetry;
-import com.paintbox.edge.proxy.OriginProxy;
+import com.paintbox.edge.proxy.OriginExchange;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -61,7 +60,7 @@ public final class EdgeHarness implements AutoCloseable {
   public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = EdgeMain.newVertx(registry);
-    Edge.Options options = loopbackOptions(registry, backend.endpoint(), env);
+    Edge.Options options = loopbackOptions(backend.endpoint(), env, OriginExchange.Transport.AUTO);
     try {
       return new EdgeHarness(vertx, registry, Edge.start(vertx, registry, options).await());
     } catch (RuntimeException e) {
@@ -72,17 +71,16 @@ public final class EdgeHarness implements AutoCloseable {
 
   /**
    * How every test edge starts: public and admin ports ephemeral, two event loops, keys read from {@link #SECRET}
-   * at {@code secretsEndpoint}, the real origin proxy reporting to {@code registry}; {@code env} overrides.
+   * at {@code secretsEndpoint}, pass-through exchanges on {@code transport}; {@code env} overrides.
    */
-  static Edge.Options loopbackOptions(PrometheusMeterRegistry registry, URI secretsEndpoint, Map<String, String> env) {
+  static Edge.Options loopbackOptions(URI secretsEndpoint, Map<String, String> env, OriginExchange.Transport transport) {
     Map<String, String> layer = new HashMap<>();
     layer.put("EDGE_PORT", "0");
     layer.put("EDGE_ADMIN_PORT", "0");
     layer.put("EDGE_EVENT_LOOPS", "2");
     layer.put("EDGE_JWKS_SECRET_ID", SECRET);
     layer.putAll(env);
-    return new Edge.Options(layer, Optional.of(secretsEndpoint), Optional.of(MotoBackend.CREDENTIALS),
-        OriginProxy.factory(new OriginTelemetry(registry)));
+    return new Edge.Options(layer, Optional.of(secretsEndpoint), Optional.of(MotoBackend.CREDENTIALS), transport);
   }
 
   public Edge edge() {

@@ -3,7 +3,6 @@ package com.paintbox.edge.testing;
 import com.paintbox.edge.Edge;
 import com.paintbox.edge.dev.DevKeys;
 import com.paintbox.edge.dev.SecretsManagerEmulator;
-import com.paintbox.edge.proxy.OriginProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,8 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A whole edge on loopback for the origin pass-through tests: the real {@link Edge} with the real
- * {@link OriginProxy}, its JWKS fed by the Secrets Manager emulator exactly as {@code --dev} wires it, on port 0.
+ * A whole edge on loopback for the origin pass-through tests: the real {@link Edge}, its JWKS fed by the Secrets
+ * Manager emulator exactly as {@code --dev} wires it, on port 0, its pass-through on the {@link OriginPath} asked
+ * for (production's when none is).
  */
 public final class ProxyTestEdge {
 
@@ -38,7 +38,13 @@ public final class ProxyTestEdge {
   /** As above, reporting to {@code registry} (e.g. the one the test's Vert.x reports to). */
   public static Future<ProxyTestEdge> start(Vertx vertx, PrometheusMeterRegistry registry, String originUrl,
       Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>();
+    return start(vertx, registry, originUrl, settings, OriginPath.DIRECT);
+  }
+
+  /** As above, with pass-through exchanges taking {@code path}. */
+  public static Future<ProxyTestEdge> start(Vertx vertx, PrometheusMeterRegistry registry, String originUrl,
+      Map<String, String> settings, OriginPath path) {
+    Map<String, String> env = new HashMap<>(path.settings());
     env.put("EDGE_BIND", "127.0.0.1");
     env.put("EDGE_EVENT_LOOPS", "1");
     env.put("EDGE_ORIGIN_URL", originUrl);
@@ -50,7 +56,7 @@ public final class ProxyTestEdge {
         .compose(started -> vertx.executeBlocking(() -> keys().privateJwks(), false))
         .compose(jwks -> {
           emulator.secrets().create(EdgeHarness.SECRET, jwks);
-          return Edge.start(vertx, registry, EdgeHarness.loopbackOptions(registry, emulator.endpoint(), env));
+          return Edge.start(vertx, registry, EdgeHarness.loopbackOptions(emulator.endpoint(), env, path.transport()));
         })
         .map(edge -> new ProxyTestEdge(edge, emulator, registry));
   }

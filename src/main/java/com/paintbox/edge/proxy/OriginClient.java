@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -14,31 +15,38 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyRequest;
 
 /**
- * Opens the request to the origin. The address, scheme and authority come from {@link OriginConfig} alone; nothing
- * the client sends (Host, absolute-form target, CONNECT authority) can change where the edge connects.
+ * Requests to the origin, for every transport. The address, scheme and authority come from {@link OriginConfig}
+ * alone; nothing the client sends (Host, absolute-form target, CONNECT authority) can change where the edge
+ * connects.
  *
- * <p>vertx-http-proxy has no timeouts of its own, so they are set here per request: the connect/pool-lease budget
- * on {@link RequestOptions}, and the response-head deadline as a {@link HeadDeadline} that counts from the last
- * request byte, so a slow upload is not mistaken for a slow origin.
+ * <p>Timeouts are set here per request, since neither vertx-http-proxy nor a bare pooled client has the ones we
+ * need: the connect/pool-lease budget on {@link RequestOptions}, and the response-head deadline as a
+ * {@link HeadDeadline} that counts from the last request byte, so a slow upload is not mistaken for a slow origin.
+ * Every response head is judged by {@link OriginHead} before anyone relays it.
  */
-final class OriginRequests implements OriginRequestProvider {
+final class OriginClient implements OriginRequestProvider {
 
   private final Vertx vertx;
   private final OriginConfig origin;
+  private final HttpClient client;
+  private final OriginEvents events;
   private final SocketAddress server;
   private final long headTimeoutMillis;
 
-  OriginRequests(Vertx vertx, OriginConfig origin) {
+  OriginClient(Vertx vertx, OriginConfig origin, HttpClient client, OriginEvents events) {
     this.vertx = vertx;
     this.origin = origin;
+    this.client = client;
+    this.events = events;
     this.server = SocketAddress.inetSocketAddress(origin.port(), origin.host());
     this.headTimeoutMillis = origin.responseTimeout().toMillis();
   }
 
+  /** vertx-http-proxy's hook: a leased request whose deadline follows the upload. */
   @Override
   public Future<HttpClientRequest> create(ProxyContext ctx) {
     ProxyRequest proxyRequest = ctx.request();
-    return lease(ctx.client(), proxyRequest.proxiedRequest()).map(request -> {
+    return lease(proxyRequest.proxiedRequest(), true).map(request -> {
       HeadDeadline deadline = new HeadDeadline(vertx, request, headTimeoutMillis);
       Body body = proxyRequest.getBody();
       if (body != null) {
@@ -51,10 +59,11 @@ final class OriginRequests implements OriginRequestProvider {
   }
 
   /**
-   * A request to the origin on a pooled connection, for {@code in}: its authority set, nothing sent yet. Fails with
-   * {@link OriginFailure} when no connection comes within the connect budget, or when the client left meanwhile.
+   * A request to the origin on a pooled connection, on behalf of {@code in}: its authority set, nothing sent yet.
+   * Fails with {@link OriginFailure} when no connection comes within the connect budget, or, when
+   * {@code boundToClient}, when the client left meanwhile (a cache fill others wait on is not bound to its client).
    */
-  Future<HttpClientRequest> lease(HttpClient client, HttpServerRequest in) {
+  Future<HttpClientRequest> lease(HttpServerRequest in, boolean boundToClient) {
     RequestOptions options = new RequestOptions()
         .setServer(server)
         .setHost(origin.host())
@@ -67,7 +76,7 @@ final class OriginRequests implements OriginRequestProvider {
             new OriginFailure(OriginFailure.Kind.UNREACHABLE, "cannot connect to " + origin.authority(), leased.cause()));
       }
       HttpClientRequest request = leased.result();
-      if (in.response().closed()) {
+      if (boundToClient && in.response().closed()) {
         // The proxy only watches for a departed client once the request is sent; one that left while we waited for
         // a connection is caught here, before the origin sees anything.
         request.reset();
@@ -81,8 +90,21 @@ final class OriginRequests implements OriginRequestProvider {
     });
   }
 
-  /** Arms the response-head deadline of a request that has no body to send: its last byte is going out now. */
-  void startDeadline(HttpClientRequest request) {
+  /**
+   * Sends a bodiless {@code request} and arms its response-head deadline (its last byte is going out now). The
+   * future holds a head that may be relayed, or fails with the {@link OriginFailure} to answer with.
+   */
+  Future<HttpClientResponse> send(HttpClientRequest request) {
+    long sent = System.nanoTime();
+    Future<HttpClientResponse> answered = request.send();
     new HeadDeadline(vertx, request, headTimeoutMillis).start();
+    return answered.compose(answer -> {
+      OriginFailure refused = OriginHead.check(answer, false, sent, events);
+      return refused == null ? Future.succeededFuture(answer) : Future.failedFuture(refused);
+    });
+  }
+
+  Future<Void> close() {
+    return client.close();
   }
 }

@@ -1,53 +1,76 @@
-package com.paintbox.edge;
+package com.paintbox.edge.server;
 
 import com.paintbox.edge.config.EdgeConfig;
+import com.paintbox.edge.http.EdgeResponses;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.JwksHandler;
+import com.paintbox.edge.proxy.OriginEvents;
+import com.paintbox.edge.proxy.OriginExchange;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The public port, one instance per event loop. Requests are routed by path with two string comparisons instead
- * of a Router: the JWKS, the edge's own {@code /_edge/} endpoints, and everything else to the origin.
+ * The public port, one instance per event loop: every request takes one pipeline.
+ *
+ * <pre>
+ *   request ─▶ RequestGuard ─┬─▶ /.well-known/jwks.json ─▶ JwksHandler (memory, fed by Secrets Manager)
+ *              (refuse bad   ├─▶ /_edge/*               ─▶ health, readiness
+ *               framing, …)  └─▶ everything else        ─▶ origin route: the origin cache, which forwards what
+ *                                                          it cannot answer, or (cache off) the origin exchange
+ * </pre>
+ *
+ * Routing is two string comparisons instead of a Router: this is the hot path of every request.
  */
-final class EdgeVerticle extends VerticleBase {
+public final class EdgeVerticle extends VerticleBase {
 
-  static final String JWKS_PATH = "/.well-known/jwks.json";
-  static final String EDGE_PREFIX = "/_edge/";
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  public static final String JWKS_PATH = "/.well-known/jwks.json";
+  public static final String EDGE_PREFIX = "/_edge/";
+
+  /**
+   * The origin side of one event loop: the exchange (its connections) and the route requests take to it.
+   *
+   * @param exchange closed when the verticle stops
+   * @param route the origin cache or a plain pass-through, in front of {@code exchange}
+   */
+  public record OriginSide(OriginExchange exchange, Handler<HttpServerRequest> route) {}
 
   private final EdgeConfig config;
   private final JwksCache cache;
   private final JwksEvents events;
   private final Lifecycle lifecycle;
-  private final Function<io.vertx.core.Vertx, OriginRoute> origin;
+  private final OriginEvents originEvents;
+  private final Function<Vertx, OriginSide> originSide;
   private HttpServer server;
   private Handler<HttpServerRequest> jwks;
-  private OriginRoute originRoute;
+  private RequestGuard guard;
+  private OriginSide origin;
 
-  EdgeVerticle(EdgeConfig config, JwksCache cache, JwksEvents events, Lifecycle lifecycle,
-      Function<io.vertx.core.Vertx, OriginRoute> origin) {
+  /**
+   * @param originSide builds this event loop's origin side, once, from {@code start}
+   */
+  public EdgeVerticle(EdgeConfig config, JwksCache cache, JwksEvents events, Lifecycle lifecycle,
+      OriginEvents originEvents, Function<Vertx, OriginSide> originSide) {
     this.config = config;
     this.cache = cache;
     this.events = events;
     this.lifecycle = lifecycle;
-    this.origin = origin;
+    this.originEvents = originEvents;
+    this.originSide = originSide;
   }
 
   @Override
   public Future<?> start() {
     jwks = new JwksHandler(cache, config.jwks(), events);
-    originRoute = origin.apply(vertx);
+    guard = new RequestGuard(originEvents);
+    origin = originSide.apply(vertx);
     return vertx.createHttpServer(serverOptions(config))
         .requestHandler(this::route)
         .listen()
@@ -59,11 +82,11 @@ final class EdgeVerticle extends VerticleBase {
     // Graceful: stop accepting, let requests in flight finish (bounded by the drain), then release the origin pool.
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.drain().toMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> originRoute.close());
+    return drained.eventually(() -> origin.exchange().close());
   }
 
   /** The port this instance listens on, once started. */
-  int actualPort() {
+  public int actualPort() {
     return server.actualPort();
   }
 
@@ -87,24 +110,24 @@ final class EdgeVerticle extends VerticleBase {
     if (config.accessLog()) {
       AccessLog.watch(request);
     }
+    if (!guard.admit(request)) {
+      return;
+    }
     String path = request.path();
     if (JWKS_PATH.equals(path)) {
       jwks.handle(request);
     } else if (path != null && path.startsWith(EDGE_PREFIX)) {
       edgeEndpoint(request, path.substring(EDGE_PREFIX.length()));
     } else {
-      originRoute.handle(request);
+      origin.route().handle(request);
     }
   }
 
   private void edgeEndpoint(HttpServerRequest request, String name) {
-    HttpServerResponse response = request.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
     switch (name) {
-      case "health" -> response.end("{\"status\":\"ok\"}");
-      case "ready" -> response.setStatusCode(lifecycle.ready() ? 200 : 503).end(lifecycle.readinessJson());
-      default -> response.setStatusCode(404).end("{\"error\":\"not_found\"}");
+      case "health" -> lifecycle.health(request.response());
+      case "ready" -> lifecycle.readiness(request.response());
+      default -> EdgeResponses.error(request.response(), 404, "not_found", "no such edge endpoint");
     }
   }
 }

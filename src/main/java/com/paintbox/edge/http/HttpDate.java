@@ -1,4 +1,4 @@
-package com.paintbox.edge;
+package com.paintbox.edge.http;
 
 import io.vertx.core.http.HttpHeaders;
 import java.time.Instant;

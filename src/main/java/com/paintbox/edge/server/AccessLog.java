@@ -1,4 +1,4 @@
-package com.paintbox.edge;
+package com.paintbox.edge.server;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

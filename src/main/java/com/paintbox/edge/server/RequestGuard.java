@@ -1,5 +1,8 @@
-package com.paintbox.edge.proxy;
+package com.paintbox.edge.server;
 
+import com.paintbox.edge.http.EdgeResponses;
+import com.paintbox.edge.proxy.OriginEvents;
+import com.paintbox.edge.proxy.OriginForm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -33,7 +36,7 @@ import java.util.WeakHashMap;
  *       {@code Content-Length}, oversized request lines (414) and headers (431) are refused earlier by Netty.</li>
  * </ul>
  *
- * It also answers {@code Expect: 100-continue} itself; the interceptor then drops the expectation, already met.
+ * It also answers {@code Expect: 100-continue} itself; the forwarding rules then drop the expectation, already met.
  */
 final class RequestGuard {
 
@@ -57,7 +60,7 @@ final class RequestGuard {
       return false;
     }
     if (request.method() == HttpMethod.CONNECT) {
-      refuse(request, 405, "method_not_allowed", ALLOWED_METHODS);
+      refuse(request, 405, "method_not_allowed", "CONNECT is not served here", ALLOWED_METHODS);
       return false;
     }
     MultiMap headers = request.headers();
@@ -65,21 +68,21 @@ final class RequestGuard {
     if (!codings.isEmpty()) {
       boolean onlyChunked = codings.stream().allMatch(CHUNKED::equals);
       if (!onlyChunked || request.version() == HttpVersion.HTTP_1_0 || headers.contains(HttpHeaders.CONTENT_LENGTH)) {
-        refuse(request, 400, "bad_framing", null);
+        refuse(request, 400, "bad_framing", "conflicting or unsupported message framing", null);
         return false;
       }
       closeAfterResponse(request, connection);
     }
     if (!validTarget(request.uri(), request.method())) {
-      refuse(request, 400, "bad_request_target", null);
+      refuse(request, 400, "bad_request_target", "the request-target is not origin-form or absolute-form", null);
       return false;
     }
     if (!parsableAuthority(request)) {
-      refuse(request, 400, "bad_host", null);
+      refuse(request, 400, "bad_host", "the Host header cannot be parsed", null);
       return false;
     }
     if (!validFieldNames(headers)) {
-      refuse(request, 400, "bad_header", null);
+      refuse(request, 400, "bad_header", "a header name is not a token", null);
       return false;
     }
     if (request.version() != HttpVersion.HTTP_1_0 && headers.contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
@@ -91,14 +94,14 @@ final class RequestGuard {
     return true;
   }
 
-  private void refuse(HttpServerRequest request, int status, String code, String allow) {
+  private void refuse(HttpServerRequest request, int status, String code, String message, String allow) {
     if (request.version() != HttpVersion.HTTP_2) {
-      // EdgeErrors closes the connection once the answer is written, but Vert.x hands over a request pipelined
+      // EdgeResponses.refuse closes the connection once the answer is written, but Vert.x hands over a request pipelined
       // behind this one as soon as the answer ends, before that close: it must not be forwarded either.
       closing.add(request.connection());
     }
     events.edgeAnswered(status);
-    EdgeErrors.refuse(request, status, code, allow);
+    EdgeResponses.refuse(request, status, code, message, allow);
   }
 
   private void closeAfterResponse(HttpServerRequest request, HttpConnection connection) {
