@@ -1,12 +1,17 @@
 package com.paintbox.edge;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.paintbox.edge.cache.Invalidation;
+import com.paintbox.edge.cache.OriginCache;
+import com.paintbox.edge.cache.ShieldHandler;
+import com.paintbox.edge.config.CacheConfig;
 import com.paintbox.edge.config.ConfigLoader;
 import com.paintbox.edge.config.EdgeConfig;
 import com.paintbox.edge.jwks.Fallback;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
+import com.paintbox.edge.metrics.CacheTelemetry;
 import com.paintbox.edge.metrics.EdgeMeters;
 import com.paintbox.edge.metrics.JvmMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
@@ -22,8 +27,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,20 +65,27 @@ public final class Edge {
    * @param credentials explicit AWS credentials (--dev and tests); else the environment's or the SDK's chain
    * @param transport which transport takes pass-through exchanges: {@code AUTO} in production; tests force the
    *     engine to run one case on both
+   * @param clock the origin cache's clock (wall time, for {@code Date} and {@code Age}); tests move their own
    */
   public record Options(Map<String, String> env, Optional<URI> secretsEndpoint,
-      Optional<AwsCredentialsProvider> credentials, OriginExchange.Transport transport) {
+      Optional<AwsCredentialsProvider> credentials, OriginExchange.Transport transport, Clock clock) {
 
     public Options {
       Objects.requireNonNull(env, "env");
       Objects.requireNonNull(secretsEndpoint, "secretsEndpoint");
       Objects.requireNonNull(credentials, "credentials");
       Objects.requireNonNull(transport, "transport");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    public Options(Map<String, String> env, Optional<URI> secretsEndpoint, Optional<AwsCredentialsProvider> credentials,
+        OriginExchange.Transport transport) {
+      this(env, secretsEndpoint, credentials, transport, Clock.systemUTC());
     }
 
     /** Production's options: the environment, the SDK's own endpoint and credentials, the automatic transport. */
     public static Options of(Map<String, String> env) {
-      return new Options(env, Optional.empty(), Optional.empty(), OriginExchange.Transport.AUTO);
+      return new Options(env, Optional.empty(), Optional.empty(), OriginExchange.Transport.AUTO, Clock.systemUTC());
     }
   }
 
@@ -83,6 +98,7 @@ public final class Edge {
   private int publicPort;
   private int adminPort;
   private JvmMeters jvmMeters;
+  private Optional<OriginCache> originCache = Optional.empty();
 
   private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
     this.vertx = vertx;
@@ -112,20 +128,18 @@ public final class Edge {
         .description("1 while /_edge/ready answers 200").register(registry);
     cache.start();
     OriginTelemetry originTelemetry = new OriginTelemetry(registry);
+    edge.originCache = originCache(config.cache(), registry, options.clock());
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry, loop -> {
-        OriginExchange exchange = new OriginExchange(loop, config.origin(), originTelemetry, ExchangeListener.NONE,
-            options.transport());
-        return new EdgeVerticle.OriginSide(exchange, request -> exchange.forward(request, null));
-      });
+      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry,
+          loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport()));
       started.add(verticle);
       return verticle;
     }, instances).compose(id -> {
       edge.deployments.add(id);
       edge.publicPort = started.get(0).actualPort();
-      AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry);
+      AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache);
       return vertx.deployVerticle(admin).compose(adminId -> {
         edge.deployments.add(adminId);
         edge.adminPort = admin.actualPort();
@@ -138,8 +152,35 @@ public final class Edge {
     }).recover(failure -> edge.close().transform(closed -> Future.failedFuture(failure)));
   }
 
+  /** The origin cache, shared by every event loop; empty when EDGE_CACHE_ENABLED is false. */
+  private static Optional<OriginCache> originCache(CacheConfig config, PrometheusMeterRegistry registry, Clock clock) {
+    if (!config.enabled()) {
+      return Optional.empty();
+    }
+    CacheTelemetry telemetry = new CacheTelemetry(registry);
+    OriginCache originCache = new OriginCache(config, clock, telemetry, Runnable::run);
+    telemetry.bindGauges(originCache);
+    return Optional.of(originCache);
+  }
+
+  /** One event loop's origin side: its exchange, and the origin cache in front of it when there is one. */
+  private static EdgeVerticle.OriginSide originSide(Vertx loop, EdgeConfig config, OriginTelemetry events,
+      Optional<OriginCache> originCache, OriginExchange.Transport transport) {
+    ExchangeListener listener = originCache.<ExchangeListener>map(Invalidation::new).orElse(ExchangeListener.NONE);
+    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport);
+    Handler<HttpServerRequest> route = originCache.isPresent()
+        ? new ShieldHandler(originCache.get(), exchange, config.origin().trustForwarded())
+        : request -> exchange.forward(request, null);
+    return new EdgeVerticle.OriginSide(exchange, route);
+  }
+
   public EdgeConfig config() {
     return config;
+  }
+
+  /** The origin cache, when enabled. */
+  public Optional<OriginCache> originCache() {
+    return originCache;
   }
 
   public JwksCache cache() {

@@ -1,5 +1,6 @@
 package com.paintbox.edge.admin;
 
+import com.paintbox.edge.cache.OriginCache;
 import com.paintbox.edge.config.AdminConfig;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.server.Lifecycle;
@@ -11,9 +12,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
 
 /**
- * The admin port, apart from the public one: Prometheus metrics, health, readiness and the forced refresh. It
+ * The admin port, apart from the public one: Prometheus metrics, health, readiness, the forced refresh and cache
+ * purges. It
  * binds where {@code EDGE_ADMIN_BIND} says (loopback by default), because none of this is for the internet.
  */
 public final class AdminVerticle extends VerticleBase {
@@ -24,13 +28,16 @@ public final class AdminVerticle extends VerticleBase {
   private final JwksCache cache;
   private final Lifecycle lifecycle;
   private final PrometheusMeterRegistry registry;
+  private final Optional<OriginCache> originCache;
   private HttpServer server;
 
-  public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry) {
+  public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry,
+      Optional<OriginCache> originCache) {
     this.config = config;
     this.cache = cache;
     this.lifecycle = lifecycle;
     this.registry = registry;
+    this.originCache = originCache;
   }
 
   @Override
@@ -40,6 +47,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> lifecycle.health(ctx.response()));
     router.get("/ready").handler(ctx -> lifecycle.readiness(ctx.response()));
     router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
+    router.post("/cache/purge").handler(BodyHandler.create().setBodyLimit(PurgeHandler.MAX_BODY_BYTES))
+        .handler(new PurgeHandler(originCache, config, registry));
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.port()))
         .requestHandler(router)
         .listen()

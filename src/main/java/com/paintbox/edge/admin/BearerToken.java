@@ -1,5 +1,8 @@
 package com.paintbox.edge.admin;
 
+import com.paintbox.edge.http.EdgeResponses;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +26,26 @@ final class BearerToken {
   /** False when no token is configured: admin actions are then refused outright (403). */
   boolean configured() {
     return expectedDigest.isPresent();
+  }
+
+  /**
+   * Admits an admin request, or answers it: 403 when no token is configured (admin actions are then refused
+   * outright), 401 with a challenge when the token is missing or wrong. Returns the refusal's outcome label
+   * ({@code refused}, {@code unauthorized}) for the caller's meters, or null when admitted.
+   */
+  String refuse(RoutingContext context) {
+    if (!configured()) {
+      EdgeResponses.json(context.response(), 403, EdgeResponses.errorBody(403, "refused",
+          "no EDGE_ADMIN_TOKEN is configured").put("outcome", "refused"));
+      return "refused";
+    }
+    if (!accepts(context.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      context.response().putHeader("www-authenticate", "Bearer realm=\"paintbox-edge\"");
+      EdgeResponses.json(context.response(), 401, EdgeResponses.errorBody(401, "unauthorized",
+          "a valid bearer token is required").put("outcome", "unauthorized"));
+      return "unauthorized";
+    }
+    return null;
   }
 
   boolean accepts(String authorization) {

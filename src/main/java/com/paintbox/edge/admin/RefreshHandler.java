@@ -1,6 +1,7 @@
 package com.paintbox.edge.admin;
 
 import com.paintbox.edge.config.AdminConfig;
+import com.paintbox.edge.http.EdgeResponses;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksDocument;
 import com.paintbox.edge.secrets.FetchFailure;
@@ -44,13 +45,9 @@ final class RefreshHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext context) {
-    if (!token.configured()) {
-      respond(context, 403, "refused", new JsonObject().put("message", "no EDGE_ADMIN_TOKEN is configured"));
-      return;
-    }
-    if (!token.accepts(context.request().getHeader(HttpHeaders.AUTHORIZATION))) {
-      context.response().putHeader("WWW-Authenticate", "Bearer realm=\"paintbox-edge\"");
-      respond(context, 401, "unauthorized", new JsonObject().put("message", "a valid bearer token is required"));
+    String refused = token.refuse(context);
+    if (refused != null) {
+      count(refused);
       return;
     }
     long now = nanoTime.getAsLong();
@@ -79,11 +76,12 @@ final class RefreshHandler implements Handler<RoutingContext> {
   }
 
   private void respond(RoutingContext context, int status, String outcome, JsonObject body) {
+    count(outcome);
+    EdgeResponses.json(context.response(), status, body.put("outcome", outcome));
+  }
+
+  private void count(String outcome) {
     Counter.builder(com.paintbox.edge.metrics.EdgeMeters.ADMIN_REFRESHES).tag("outcome", outcome)
         .description("Admin refresh requests by outcome").register(registry).increment();
-    context.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body.put("outcome", outcome).encode());
   }
 }

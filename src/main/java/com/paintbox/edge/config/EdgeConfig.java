@@ -37,6 +37,7 @@ public record EdgeConfig(
     AdminConfig admin,
     JwksConfig jwks,
     OriginConfig origin,
+    CacheConfig cache,
     AwsConfig aws) {
 
   private static final int MAX_PORT = 65_535;
@@ -64,6 +65,7 @@ public record EdgeConfig(
         admin(s),
         jwks(s),
         origin(s),
+        cache(s),
         new AwsConfig(
             s.string("AWS_REGION"),
             s.millis("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", 100, 60_000),
@@ -144,6 +146,27 @@ public record EdgeConfig(
         }
         return Optional.of(value);
     }
+  }
+
+  /** The cache's share of the heap when {@code EDGE_CACHE_MAX_BYTES} is auto: a quarter. */
+  private static final int HEAP_SHARE_DIVISOR = 4;
+  /** The largest object stored when {@code EDGE_CACHE_MAX_OBJECT_BYTES} is auto: 1 MiB, or an eighth of the cache. */
+  private static final long DEFAULT_MAX_OBJECT_BYTES = 1L << 20;
+  private static final long MIN_CACHE_BYTES = 1L << 20;
+  private static final long MAX_CACHE_BYTES = 1L << 40;
+
+  private static CacheConfig cache(Settings s) {
+    boolean enabled = s.bool("EDGE_CACHE_ENABLED");
+    java.util.OptionalLong configured = s.bytes("EDGE_CACHE_MAX_BYTES", MIN_CACHE_BYTES, MAX_CACHE_BYTES);
+    long maxBytes = configured.orElse(Math.max(MIN_CACHE_BYTES, Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR));
+    java.util.OptionalLong object = s.bytes("EDGE_CACHE_MAX_OBJECT_BYTES", 1, MAX_CACHE_BYTES);
+    if (object.isPresent() && object.getAsLong() > maxBytes) {
+      throw new ConfigException("EDGE_CACHE_MAX_OBJECT_BYTES", object.getAsLong(),
+          "at most EDGE_CACHE_MAX_BYTES (" + maxBytes + ")");
+    }
+    long maxObject = object.orElse(Math.min(DEFAULT_MAX_OBJECT_BYTES, maxBytes / 8));
+    return new CacheConfig(enabled, maxBytes, maxObject, s.bool("EDGE_CACHE_HEURISTIC"),
+        s.bool("EDGE_CACHE_HONOR_CLIENT_NO_CACHE"));
   }
 
   private static OriginConfig origin(Settings s) {

@@ -64,6 +64,40 @@ final class Settings {
     return Duration.ofMillis(integer(key, min, max));
   }
 
+  /**
+   * A size in bytes: a plain number, or one with a binary unit ({@code 512k}, {@code 64m}, {@code 1g}, also written
+   * {@code 64MiB}); empty when the value is {@code auto}, which the caller derives.
+   */
+  java.util.OptionalLong bytes(String key, long min, long max) {
+    String text = string(key).toLowerCase(Locale.ROOT);
+    if (text.equals("auto")) {
+      return java.util.OptionalLong.empty();
+    }
+    String digits = text.replaceFirst("(i?b)$", "");
+    long unit = 1;
+    if (!digits.isEmpty()) {
+      switch (digits.charAt(digits.length() - 1)) {
+        case 'k' -> unit = 1L << 10;
+        case 'm' -> unit = 1L << 20;
+        case 'g' -> unit = 1L << 30;
+        default -> unit = 1;
+      }
+    }
+    if (unit > 1) {
+      digits = digits.substring(0, digits.length() - 1);
+    }
+    try {
+      long value = Math.multiplyExact(Long.parseLong(digits.trim()), unit);
+      if (value >= min && value <= max) {
+        return java.util.OptionalLong.of(value);
+      }
+    } catch (NumberFormatException | ArithmeticException ignored) {
+      // reported below with what would have been accepted
+    }
+    throw new ConfigException(key, values.getValue(key),
+        "\"auto\" or a size from " + min + " to " + max + " bytes (units k, m, g allowed: 64m)");
+  }
+
   boolean bool(String key) {
     String text = string(key).toLowerCase(Locale.ROOT);
     switch (text) {

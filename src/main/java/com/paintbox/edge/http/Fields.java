@@ -27,6 +27,8 @@ public final class Fields {
   public static final CharSequence CONTENT_LOCATION = HttpHeaders.createOptimized("content-location");
   public static final CharSequence LAST_MODIFIED = HttpHeaders.createOptimized("last-modified");
   public static final CharSequence IF_RANGE = HttpHeaders.createOptimized("if-range");
+  public static final CharSequence IF_UNMODIFIED_SINCE = HttpHeaders.createOptimized("if-unmodified-since");
+  public static final CharSequence RANGE = HttpHeaders.createOptimized("range");
   public static final CharSequence CONTENT_RANGE = HttpHeaders.createOptimized("content-range");
   public static final CharSequence ACCEPT_RANGES = HttpHeaders.createOptimized("accept-ranges");
 

@@ -31,6 +31,13 @@ public final class EdgeMeters {
   public static final String ORIGIN_REQUESTS = "edge.origin.requests";
   public static final String ORIGIN_LATENCY = "edge.origin.response";
   public static final String ORIGIN_CLIENT_GONE = "edge.origin.client.gone";
+  // Origin cache
+  public static final String CACHE_REQUESTS = "edge.cache.requests";
+  public static final String CACHE_BYTES = "edge.cache.bytes";
+  public static final String CACHE_ENTRIES = "edge.cache.entries";
+  public static final String CACHE_EVICTIONS = "edge.cache.evictions";
+  public static final String CACHE_ORIGIN_FETCHES = "edge.cache.origin.fetches";
+  public static final String CACHE_PURGES = "edge.cache.purges";
   // Admin
   public static final String ADMIN_REFRESHES = "edge.admin.refreshes";
   // Process

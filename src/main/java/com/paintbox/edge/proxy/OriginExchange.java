@@ -6,6 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -15,6 +16,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The origin side of one event loop: a pooled {@link HttpClient} to the configured origin and the two transports
@@ -97,14 +100,22 @@ public final class OriginExchange {
 
   /**
    * A bodiless request to the origin on behalf of {@code in} (whose authority it takes when the origin is told the
-   * client's Host), not bound to {@code in}'s client: it goes on if that client leaves. The future holds a head
-   * that may be relayed, or fails with the failure {@link #fail} answers.
+   * client's Host), not bound to {@code in}'s client: whether it is still wanted once a connection is leased is
+   * {@code wanted}'s call, and {@code sending} gets the request as it goes out, so its owner can cancel it. The
+   * future holds a head that may be relayed, or fails with the failure {@link #fail} answers.
    */
-  public Future<HttpClientResponse> fetch(HttpServerRequest in, HttpMethod method, String uri, MultiMap headers) {
+  public Future<HttpClientResponse> fetch(HttpServerRequest in, HttpMethod method, String uri, MultiMap headers,
+      BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
     return client.lease(in, false).compose(out -> {
+      if (!wanted.getAsBoolean()) {
+        events.clientGone(); // everyone it was for left while it waited for a connection
+        out.reset();
+        return Future.failedFuture(new OriginFailure(OriginFailure.Kind.CLIENT_GONE, "nobody waits any more", null));
+      }
       out.setMethod(method);
       out.setURI(OriginForm.of(uri));
       out.headers().setAll(headers);
+      sending.accept(out);
       return client.send(out);
     });
   }

@@ -1,26 +1,24 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.http.Framing;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.streams.Pipe;
 
 /**
  * An origin answer on its way to the client, for every transport: the head through {@link ForwardingRules}, the
- * body piped with back-pressure (the origin is paused while the client's queue is full), and either side failing
- * mid-body cuts both, so the client sees a truncated answer, never a complete-looking one.
- *
- * <p>Framing: a bodiless answer (HEAD, 204, 304) never gets chunked framing; a body of unknown length is chunked to
- * HTTP/1.1 clients and, to an HTTP/1.0 client, which cannot read chunks, streamed and ended by closing the
- * connection, as HTTP/1.0 (RFC 1945 §7.2.2) and nginx do. vertx-http-proxy 5.0.7 would buffer that whole body in
- * memory first, with no limit, to compute a length. The price is HTTP/1.0's own: a close is the only end marker.
+ * body framed by {@link Framing} and piped with back-pressure (the origin is paused while the client's queue is
+ * full); either side failing mid-body cuts both, so the client sees a truncated answer, never a complete-looking
+ * one.
  */
 final class Relay {
+
+  /** A GET answer relayed to a HEAD request (a cache fill asks with GET) is drained up to this size, else cut. */
+  private static final long DRAIN_LIMIT_BYTES = 65_536;
 
   private Relay() {}
 
@@ -29,22 +27,10 @@ final class Relay {
     HttpServerResponse response = in.response();
     ForwardingRules.response(answer, response, false);
     ForwardingRules.cacheStatus(response.headers(), cacheStatus);
-    return body(in, answer);
-  }
-
-  /** Pipes {@code answer}'s body to {@code in}'s response, whose head is set but not yet written. */
-  static Future<Void> body(HttpServerRequest in, HttpClientResponse answer) {
-    HttpServerResponse response = in.response();
-    int status = response.getStatusCode();
-    boolean bodiless = in.method() == HttpMethod.HEAD || status == 204 || status == 304; // 1xx never get here
-    boolean sized = response.headers().contains(HttpHeaders.CONTENT_LENGTH);
-    boolean closeDelimited = !bodiless && !sized && in.version() == HttpVersion.HTTP_1_0;
-    if (closeDelimited) {
-      // Vert.x would say keep-alive to a 1.0 client that asked for it; here the close ends the body.
-      response.headersEndHandler(head -> response.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
-    } else if (!bodiless && !sized && in.version() == HttpVersion.HTTP_1_1) {
-      response.setChunked(true);
+    if (in.method() == HttpMethod.HEAD && answer.request().getMethod() != HttpMethod.HEAD) {
+      return headOnly(response, answer);
     }
+    boolean closeDelimited = Framing.prepare(in);
     Pipe<Buffer> pipe = answer.pipe();
     pipe.endOnSuccess(true);
     pipe.endOnFailure(false);
@@ -57,5 +43,22 @@ final class Relay {
         in.connection().close();
       }
     });
+  }
+
+  /**
+   * The head of a GET's answer for a HEAD request. A small body is read and dropped so the origin connection goes
+   * back to the pool; a large or unknown one costs less as a closed connection than as bytes read for nobody.
+   */
+  private static Future<Void> headOnly(HttpServerResponse response, HttpClientResponse answer) {
+    String length = answer.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
+    String digits = length == null ? "" : length.trim();
+    boolean small = !digits.isEmpty() && digits.length() < 7 && digits.chars().allMatch(Character::isDigit)
+        && Long.parseLong(digits) <= DRAIN_LIMIT_BYTES;
+    if (small) {
+      answer.handler(null).resume(); // flowing with no handler: the body is read and dropped
+    } else {
+      answer.request().reset();
+    }
+    return response.end();
   }
 }

@@ -151,12 +151,15 @@ class PassThroughTest extends OriginPathTestBase {
   }
 
   @Test
-  void response_originCacheStatus_passesThroughUntouched() {
+  void response_originCacheStatus_keptFirstWithTheEdgesMemberAfterIt() {
     origin.handle(request -> request.response().putHeader("Cache-Status", "nextjs; hit; ttl=30").end("page"));
 
     Reply reply = send(new RequestOptions().setURI("/page"), null);
 
-    assertThat(reply.headers.getAll("Cache-Status")).containsExactly("nextjs; hit; ttl=30");
+    String expected = path.cached()
+        ? "nextjs; hit; ttl=30, paintbox-edge; fwd=uri-miss; fwd-status=200; detail=no-freshness"
+        : "nextjs; hit; ttl=30";
+    assertThat(reply.headers.getAll("Cache-Status")).containsExactly(expected);
   }
 
   @Test

@@ -38,7 +38,7 @@ public final class ProxyTestEdge {
   /** As above, reporting to {@code registry} (e.g. the one the test's Vert.x reports to). */
   public static Future<ProxyTestEdge> start(Vertx vertx, PrometheusMeterRegistry registry, String originUrl,
       Map<String, String> settings) {
-    return start(vertx, registry, originUrl, settings, OriginPath.DIRECT);
+    return start(vertx, registry, originUrl, settings, OriginPath.CACHE);
   }
 
   /** As above, with pass-through exchanges taking {@code path}. */

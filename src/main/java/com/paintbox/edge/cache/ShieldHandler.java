@@ -1,0 +1,215 @@
+package com.paintbox.edge.cache;
+
+import com.paintbox.edge.http.Fields;
+import com.paintbox.edge.http.EdgeResponses;
+import com.paintbox.edge.proxy.ForwardedHeaders;
+import com.paintbox.edge.proxy.OriginExchange;
+import com.paintbox.edge.proxy.OriginForm;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The origin cache's request flow on one event loop: every request the public port routes to the origin comes
+ * here first.
+ *
+ * <pre>
+ *   not GET/HEAD ─────────────────────────────────▶ pass-through (fwd=method; §4.4 invalidation on the way back)
+ *   a body, an override field, a range that misses ▶ pass-through (fwd=bypass)
+ *   stored variant: fresh ──────────────────────────▶ hit
+ *                   stale within stale-while-revalidate ▶ hit (ttl &lt; 0) + one background revalidation
+ *                   stale, no-cache, or client no-cache (when honoured) ▶ revalidation fill (fwd=stale|request)
+ *   nothing stored for the variant ─────────────────▶ miss fill, collapsed (fwd=uri-miss|vary-miss), or
+ *                                                     uncollapsed while the URL is hit-for-miss
+ * </pre>
+ *
+ * Unkeyed fields that some origins obey ({@code X-Original-URL}, {@code X-Rewrite-URL},
+ * {@code X-HTTP-Method-Override} and kin) would let a client make the origin answer one URL's request with another
+ * resource, which would then be stored under the first: requests carrying them bypass the cache. The client's
+ * {@code X-Forwarded-Host} never reaches the origin (the forwarding rules replace it with the Host, which is keyed).
+ */
+public final class ShieldHandler implements Handler<HttpServerRequest> {
+
+  /** Fields that make an origin serve another method or URL than the request line says. */
+  private static final List<String> OVERRIDES = List.of("x-http-method-override", "x-http-method",
+      "x-method-override", "x-original-url", "x-rewrite-url");
+  /** A request sent back through the flow this many times goes to the origin uncollapsed. */
+  private static final int MAX_RETRIES = 2;
+
+  private final OriginCache cache;
+  private final OriginExchange exchange;
+  private final CacheEvents events;
+  private final boolean trustForwarded;
+  private final boolean honorClient;
+
+  public ShieldHandler(OriginCache cache, OriginExchange exchange, boolean trustForwarded) {
+    this.cache = cache;
+    this.exchange = exchange;
+    this.events = cache.events();
+    this.trustForwarded = trustForwarded;
+    this.honorClient = cache.config().honorClientNoCache();
+  }
+
+  @Override
+  public void handle(HttpServerRequest in) {
+    HttpMethod method = in.method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      exchange.forward(in, CacheStatus.FORWARDED_FOR_METHOD);
+      return;
+    }
+    MultiMap headers = in.headers();
+    if (headers.contains(HttpHeaders.UPGRADE)) {
+      exchange.forward(in, null); // a WebSocket handshake: not the cache's business, no Cache-Status
+      return;
+    }
+    String bypass = bypass(headers);
+    if (bypass != null) {
+      bypass(in, "bypass", bypass);
+      return;
+    }
+    lookup(in, key(in), 0);
+  }
+
+  /**
+   * A request a fill could not use, sent through the flow again: {@code pass} (the answer was not shareable)
+   * straight to the origin, otherwise (another variant) as if new, {@code attempt} times at most.
+   */
+  void retry(HttpServerRequest in, boolean pass, int attempt) {
+    ResourceKey key = key(in);
+    if (pass || attempt > MAX_RETRIES) {
+      fill(in, key, null, null, "miss", CacheEvents.Fetch.PASS, false, attempt);
+    } else {
+      lookup(in, key, attempt);
+    }
+  }
+
+  long now() {
+    return cache.clock().millis();
+  }
+
+  private void lookup(HttpServerRequest in, ResourceKey key, int attempt) {
+    Resource resource = cache.resource(key);
+    StoredResponse stored = resource == null ? null : resource.select(in.headers());
+    RequestRules rules = RequestRules.of(in.headers(), honorClient);
+    long now = now();
+    if (stored != null && stored.mediaType.equals(key.rsc ? "text/html" : "text/x-component")) {
+      stored = null; // defence in depth: a flight payload never answers a page request, nor a page an RSC one
+    }
+    if (stored != null) {
+      served(in, key, resource, stored, rules, now, attempt);
+      return;
+    }
+    if (rules.onlyIfCached()) {
+      EdgeResponses.error(in.response(), 504, "not_cached", "only-if-cached, and nothing is stored for it");
+      return;
+    }
+    if (in.headers().contains(Fields.RANGE)) {
+      bypass(in, resource == null ? "uri-miss" : "vary-miss", "range");
+      return;
+    }
+    String fwd = resource == null ? "uri-miss" : "vary-miss";
+    Variance variance = cache.knownVariance(key, resource);
+    boolean passing = cache.passing(key) != null;
+    fill(in, key, variance, null, fwd, passing ? CacheEvents.Fetch.PASS : CacheEvents.Fetch.MISS, !passing, attempt);
+  }
+
+  private void served(HttpServerRequest in, ResourceKey key, Resource resource, StoredResponse stored,
+      RequestRules rules, long now, int attempt) {
+    long staleness = stored.stalenessMillis(now);
+    boolean usable = !stored.alwaysRevalidate && !rules.revalidate(stored, now);
+    if (usable && staleness < 0) {
+      events.answered(CacheEvents.Result.HIT);
+      StoredAnswers.hit(in, stored, now);
+      return;
+    }
+    if (usable && staleness < stored.staleWhileRevalidateMillis) {
+      events.answered(CacheEvents.Result.STALE);
+      StoredAnswers.hit(in, stored, now);
+      revalidateInBackground(in, key, resource, stored);
+      return;
+    }
+    if (in.headers().contains(Fields.RANGE) && !stored.hasValidators()) {
+      bypass(in, "stale", "range");
+      return;
+    }
+    String fwd = usable || !rules.forced() ? "stale" : "request";
+    fill(in, key, resource.variance, stored, fwd, CacheEvents.Fetch.REVALIDATE, true, attempt);
+  }
+
+  private void revalidateInBackground(HttpServerRequest in, ResourceKey key, Resource resource,
+      StoredResponse stored) {
+    String fillKey = OriginCache.fillKey(key, resource.variance, stored.varyValues);
+    if (cache.fills.containsKey(fillKey)) {
+      return; // one revalidation at a time (RFC 5861 §3)
+    }
+    Fill fill = new Fill(cache, exchange, fillKey, key, in, stored, "stale", CacheEvents.Fetch.BACKGROUND);
+    if (cache.fills.putIfAbsent(fillKey, fill) == null) {
+      fill.start();
+    }
+  }
+
+  /**
+   * Answers {@code in} from a fill: joins the one in flight for its variant, or starts one. An uncollapsed fill
+   * ({@code collapse} false) is this request's alone.
+   */
+  private void fill(HttpServerRequest in, ResourceKey key, Variance variance, StoredResponse revalidating,
+      String fwd, CacheEvents.Fetch reason, boolean collapse, int attempt) {
+    CacheEvents.Result result = reason == CacheEvents.Fetch.PASS ? CacheEvents.Result.PASS : CacheEvents.Result.MISS;
+    if (!collapse) {
+      Fill alone = new Fill(cache, exchange, null, key, in, revalidating, fwd, reason);
+      new ClientAnswer(this, exchange, events, in, true, result, attempt).subscribe(alone);
+      alone.start();
+      return;
+    }
+    String fillKey = OriginCache.fillKey(key, variance, variance == null ? null : variance.values(in.headers()));
+    while (true) {
+      Fill running = cache.fills.get(fillKey);
+      if (running != null) {
+        ClientAnswer waiter = new ClientAnswer(this, exchange, events, in, false, CacheEvents.Result.COLLAPSED, attempt);
+        if (waiter.subscribe(running)) {
+          return;
+        }
+        cache.fills.remove(fillKey, running);
+        continue;
+      }
+      Fill started = new Fill(cache, exchange, fillKey, key, in, revalidating, fwd, reason);
+      if (cache.fills.putIfAbsent(fillKey, started) == null) {
+        new ClientAnswer(this, exchange, events, in, true, result, attempt).subscribe(started);
+        started.start();
+        return;
+      }
+    }
+  }
+
+  private void bypass(HttpServerRequest in, String fwd, String detail) {
+    events.answered(CacheEvents.Result.BYPASS);
+    exchange.forward(in, CacheStatus.forwarded(fwd).detail(detail).toString());
+  }
+
+  /** Why a GET or HEAD must not touch the cache, or null. */
+  private static String bypass(MultiMap headers) {
+    String length = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (headers.contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"))) {
+      return "body";
+    }
+    for (String field : OVERRIDES) {
+      if (headers.contains(field)) {
+        return "override";
+      }
+    }
+    return null;
+  }
+
+  private ResourceKey key(HttpServerRequest in) {
+    HostAndPort authority = in.authority();
+    String host = authority == null ? "" : authority.port() < 0 ? authority.host()
+        : authority.host() + ":" + authority.port();
+    return new ResourceKey(ForwardedHeaders.scheme(in, trustForwarded), host.toLowerCase(Locale.ROOT),
+        OriginForm.of(in.uri()), "1".equals(in.headers().get("rsc")), in.headers().contains("x-nextjs-data"));
+  }
+}

@@ -1,0 +1,138 @@
+package com.paintbox.edge.cache;
+
+import com.paintbox.edge.http.Fields;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One stored response: its status, the headers a client receives (as the forwarding rules left them, minus
+ * {@code Age}, which is computed per answer), its body, and what its freshness is computed from. Immutable but for
+ * the soft-purge mark and the per-second header memo; shared by every event loop.
+ *
+ * <p>Age (RFC 9111 §4.2.3), in milliseconds of the cache's clock:
+ * <pre>
+ *   apparent_age          = max(0, response_time - date_value)
+ *   corrected_age_value   = age_value + (response_time - request_time)
+ *   corrected_initial_age = max(apparent_age, corrected_age_value)
+ *   current_age           = corrected_initial_age + (now - response_time)
+ * </pre>
+ * A soft purge makes the response stale from that moment on, whatever its lifetime said.
+ */
+final class StoredResponse {
+
+  /** Bytes counted for an entry beyond its headers and body: the objects that hold them. */
+  private static final int OVERHEAD_BYTES = 512;
+
+  final int status;
+  final String reason;
+  final MultiMap headers;
+  final Buffer body;
+  final Variance variance;
+  final String[] varyValues;
+  /** The origin's {@code Paintbox-Edge-Cache-Control} lines, which clients never see but a 304's re-judging needs. */
+  final List<String> edgeCacheControl;
+  final Set<String> surrogateKeys;
+  final String etag;
+  final String lastModified;
+  final String mediaType;
+  final long responseMillis;
+  final long lifetimeMillis;
+  final long staleWhileRevalidateMillis;
+  final long staleIfErrorMillis;
+  final boolean alwaysRevalidate;
+  final int weight;
+  /** current_age at response_time: corrected_initial_age. */
+  private final long initialAgeMillis;
+  /** Set by a soft purge: the response is stale from then on. 0 while not purged. */
+  private volatile long purgedAtMillis;
+  /** The answer's head for the second it was built in; rebuilt when the second turns. */
+  volatile StoredAnswers.HitHead memo;
+
+  StoredResponse(int status, String reason, MultiMap headers, Buffer body, Variance variance, String[] varyValues,
+      StoragePolicy.Verdict verdict, List<String> edgeCacheControl, long requestMillis, long responseMillis) {
+    this.status = status;
+    this.reason = reason;
+    this.headers = headers;
+    this.body = body;
+    this.variance = variance;
+    this.varyValues = varyValues;
+    this.edgeCacheControl = List.copyOf(edgeCacheControl);
+    this.surrogateKeys = SurrogateKeys.of(headers.getAll(Fields.SURROGATE_KEY));
+    this.etag = headers.get(HttpHeaders.ETAG);
+    this.lastModified = headers.get(Fields.LAST_MODIFIED);
+    this.mediaType = StoragePolicy.mediaType(headers.get(HttpHeaders.CONTENT_TYPE));
+    this.responseMillis = responseMillis;
+    this.lifetimeMillis = verdict.lifetime() * 1000;
+    this.staleWhileRevalidateMillis = verdict.staleWhileRevalidate() * 1000;
+    this.staleIfErrorMillis = verdict.staleIfError() * 1000;
+    this.alwaysRevalidate = verdict.alwaysRevalidate();
+    long apparent = verdict.dateSeconds() == HttpDates.INVALID ? 0
+        : Math.max(0, responseMillis - verdict.dateSeconds() * 1000);
+    long corrected = verdict.ageSeconds() * 1000 + Math.max(0, responseMillis - requestMillis);
+    this.initialAgeMillis = Math.max(apparent, corrected);
+    this.weight = weigh(headers, body, varyValues);
+  }
+
+  /** current_age at {@code nowMillis}. */
+  long ageMillis(long nowMillis) {
+    return initialAgeMillis + Math.max(0, nowMillis - responseMillis);
+  }
+
+  /** Whole seconds of age, as the {@code Age} field says it. */
+  long ageSeconds(long nowMillis) {
+    return ageMillis(nowMillis) / 1000;
+  }
+
+  /** How long it has been stale at {@code nowMillis}; negative while fresh (the remaining freshness). */
+  long stalenessMillis(long nowMillis) {
+    long staleness = ageMillis(nowMillis) - lifetimeMillis;
+    long purged = purgedAtMillis;
+    return purged == 0 ? staleness : Math.max(staleness, nowMillis - purged);
+  }
+
+  boolean fresh(long nowMillis) {
+    return stalenessMillis(nowMillis) < 0;
+  }
+
+  /** Cache-Status {@code ttl}: remaining freshness in whole seconds, negative once stale (RFC 9211 §2.5). */
+  long ttlSeconds(long nowMillis) {
+    return Math.floorDiv(-stalenessMillis(nowMillis), 1000);
+  }
+
+  /** Marks the response stale from {@code nowMillis} on (a soft purge). */
+  void purge(long nowMillis) {
+    if (purgedAtMillis == 0) {
+      purgedAtMillis = nowMillis;
+    }
+  }
+
+  boolean purged() {
+    return purgedAtMillis != 0;
+  }
+
+  boolean hasValidators() {
+    return etag != null || lastModified != null;
+  }
+
+  /** Until when (in the cache's milliseconds) the entry is worth keeping: servable stale, or revalidatable. */
+  long usefulUntilMillis(long keepForValidationMillis) {
+    long staleFrom = responseMillis - initialAgeMillis + lifetimeMillis;
+    long windows = Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+    return staleFrom + Math.max(windows, hasValidators() ? keepForValidationMillis : 0);
+  }
+
+  private static int weigh(MultiMap headers, Buffer body, String[] varyValues) {
+    long bytes = OVERHEAD_BYTES + body.length();
+    for (Map.Entry<String, String> header : headers) {
+      bytes += header.getKey().length() + header.getValue().length() + 32;
+    }
+    for (String value : varyValues) {
+      bytes += value == null ? 0 : value.length();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+}
