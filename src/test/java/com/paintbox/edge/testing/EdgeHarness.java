@@ -74,13 +74,20 @@ public final class EdgeHarness implements AutoCloseable {
    * at {@code secretsEndpoint}, pass-through exchanges on {@code transport}; {@code env} overrides.
    */
   static Edge.Options loopbackOptions(URI secretsEndpoint, Map<String, String> env, OriginExchange.Transport transport) {
+    return loopbackOptions(secretsEndpoint, env, transport, java.time.Clock.systemUTC());
+  }
+
+  /** As above, the origin cache reading {@code clock}. */
+  static Edge.Options loopbackOptions(URI secretsEndpoint, Map<String, String> env, OriginExchange.Transport transport,
+      java.time.Clock clock) {
     Map<String, String> layer = new HashMap<>();
     layer.put("EDGE_PORT", "0");
     layer.put("EDGE_ADMIN_PORT", "0");
     layer.put("EDGE_EVENT_LOOPS", "2");
     layer.put("EDGE_JWKS_SECRET_ID", SECRET);
     layer.putAll(env);
-    return new Edge.Options(layer, Optional.of(secretsEndpoint), Optional.of(MotoBackend.CREDENTIALS), transport);
+    return new Edge.Options(layer, Optional.of(secretsEndpoint), Optional.of(MotoBackend.CREDENTIALS), transport,
+        clock);
   }
 
   public Edge edge() {

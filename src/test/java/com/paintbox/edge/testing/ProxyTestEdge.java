@@ -44,6 +44,12 @@ public final class ProxyTestEdge {
   /** As above, with pass-through exchanges taking {@code path}. */
   public static Future<ProxyTestEdge> start(Vertx vertx, PrometheusMeterRegistry registry, String originUrl,
       Map<String, String> settings, OriginPath path) {
+    return start(vertx, registry, originUrl, settings, path, java.time.Clock.systemUTC());
+  }
+
+  /** As above, the origin cache reading {@code clock}. */
+  public static Future<ProxyTestEdge> start(Vertx vertx, PrometheusMeterRegistry registry, String originUrl,
+      Map<String, String> settings, OriginPath path, java.time.Clock clock) {
     Map<String, String> env = new HashMap<>(path.settings());
     env.put("EDGE_BIND", "127.0.0.1");
     env.put("EDGE_EVENT_LOOPS", "1");
@@ -56,7 +62,8 @@ public final class ProxyTestEdge {
         .compose(started -> vertx.executeBlocking(() -> keys().privateJwks(), false))
         .compose(jwks -> {
           emulator.secrets().create(EdgeHarness.SECRET, jwks);
-          return Edge.start(vertx, registry, EdgeHarness.loopbackOptions(emulator.endpoint(), env, path.transport()));
+          return Edge.start(vertx, registry,
+              EdgeHarness.loopbackOptions(emulator.endpoint(), env, path.transport(), clock));
         })
         .map(edge -> new ProxyTestEdge(edge, emulator, registry));
   }
