@@ -299,7 +299,7 @@ final class Fill {
     ForwardingRules.response(response.headers(), response.version(), leaderHeaders, false);
     MultiMap shared = HttpHeaders.headers().addAll(leaderHeaders);
     judged.unshared().forEach(shared::remove);
-    long ttl = Math.floorDiv(judged.lifetime() * 1000 - ageMillis(judged), 1000);
+    long ttl = judged.lifetime() - ageMillis(judged) / 1000; // as StoredResponse.ttlSeconds says it while fresh
     Head known = new Head(response.statusCode(), response.statusMessage(), leaderHeaders, shared, fwd, ttl);
     List<Subscriber> wrong = new ArrayList<>();
     List<Subscriber> right;

@@ -98,9 +98,16 @@ final class StoredResponse {
     return stalenessMillis(nowMillis) < 0;
   }
 
-  /** Cache-Status {@code ttl}: remaining freshness in whole seconds, negative once stale (RFC 9211 §2.5). */
+  /**
+   * Cache-Status {@code ttl} (RFC 9211 §2.5): while fresh, the lifetime less the {@code Age} sent with it, so a
+   * client doing that sum gets the same figure; once stale, minus the seconds (begun) it has been stale.
+   */
   long ttlSeconds(long nowMillis) {
-    return Math.floorDiv(-stalenessMillis(nowMillis), 1000);
+    long staleness = stalenessMillis(nowMillis);
+    if (staleness < 0) {
+      return lifetimeMillis / 1000 - ageSeconds(nowMillis);
+    }
+    return -((staleness + 999) / 1000);
   }
 
   /** Marks the response stale from {@code nowMillis} on (a soft purge). */
