@@ -27,6 +27,7 @@ final class ClientAnswer implements Fill.Subscriber {
   private final CacheEvents events;
   private final HttpServerRequest in;
   private final Context context;
+  private final Thread thread;
   private final boolean leader;
   private final CacheEvents.Result result;
   private final int attempt;
@@ -47,6 +48,7 @@ final class ClientAnswer implements Fill.Subscriber {
     this.events = events;
     this.in = in;
     this.context = Vertx.currentContext();
+    this.thread = Thread.currentThread();
     this.leader = leader;
     this.result = result;
     this.attempt = attempt;
@@ -70,6 +72,11 @@ final class ClientAnswer implements Fill.Subscriber {
   @Override
   public Context context() {
     return context;
+  }
+
+  @Override
+  public Thread thread() {
+    return thread;
   }
 
   @Override

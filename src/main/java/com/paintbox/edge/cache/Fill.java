@@ -54,6 +54,9 @@ final class Fill {
 
     Context context();
 
+    /** The event loop thread the subscriber lives on: calls made there run at once, others are queued to it. */
+    Thread thread();
+
     /** The request's headers, read by the fill to tell whether it wants the variant the origin answered. */
     MultiMap requestHeaders();
 
@@ -92,6 +95,7 @@ final class Fill {
   private final OriginCache cache;
   private final OriginExchange exchange;
   private final Context context;
+  private final Thread thread;
   private final ResourceKey key;
   private final HttpServerRequest leaderRequest;
   private final StoredResponse revalidating;
@@ -126,6 +130,7 @@ final class Fill {
     this.cache = cache;
     this.exchange = exchange;
     this.context = Vertx.currentContext();
+    this.thread = Thread.currentThread();
     this.fillKey = fillKey;
     this.key = key;
     this.leaderRequest = leaderRequest;
@@ -279,7 +284,7 @@ final class Fill {
     List<Subscriber> all = close();
     Subscriber leader = null;
     for (Subscriber subscriber : all) {
-      if (subscriber.leader() && subscriber.context() == context) {
+      if (subscriber.leader() && subscriber.thread() == thread) {
         leader = subscriber;
       } else {
         dispatch(subscriber, () -> subscriber.retry(true));
@@ -481,8 +486,12 @@ final class Fill {
     fillKey = cache.fills.putIfAbsent(variantKey, this) == null ? variantKey : null;
   }
 
+  /**
+   * Runs {@code task} for {@code subscriber} on its event loop: at once when already there (Vert.x gives every
+   * request its own duplicated context, so contexts cannot be compared; their threads can), else queued to it.
+   */
   private static void dispatch(Subscriber subscriber, Runnable task) {
-    if (Vertx.currentContext() == subscriber.context()) {
+    if (Thread.currentThread() == subscriber.thread()) {
       task.run();
     } else {
       subscriber.context().runOnContext(v -> task.run());
