@@ -4,6 +4,7 @@ import com.paintbox.edge.config.EdgeConfig;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.JwksHandler;
+import com.paintbox.edge.tracing.RequestSpans;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -23,6 +24,8 @@ final class EdgeVerticle extends VerticleBase {
 
   static final String JWKS_PATH = "/.well-known/jwks.json";
   static final String EDGE_PREFIX = "/_edge/";
+  /** The server span's route for every edge endpoint. */
+  private static final String EDGE_ROUTE = EDGE_PREFIX + "*";
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
@@ -88,11 +91,15 @@ final class EdgeVerticle extends VerticleBase {
       AccessLog.watch(request);
     }
     String path = request.path();
+    // Tracing hooks: each branch names the request's server span by its route (a flag read when tracing is off).
     if (JWKS_PATH.equals(path)) {
+      RequestSpans.route(request, JWKS_PATH);
       jwks.handle(request);
     } else if (path != null && path.startsWith(EDGE_PREFIX)) {
+      RequestSpans.route(request, EDGE_ROUTE);
       edgeEndpoint(request, path.substring(EDGE_PREFIX.length()));
     } else {
+      RequestSpans.route(request, RequestSpans.ORIGIN);
       originRoute.handle(request);
     }
   }

@@ -1,6 +1,7 @@
 package com.paintbox.edge.proxy;
 
 import com.paintbox.edge.HttpDate;
+import com.paintbox.edge.tracing.TraceHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -77,6 +78,7 @@ final class DirectExchange {
     out.setURI(OriginForm.of(in.uri()));
     MultiMap headers = out.headers();
     HopByHop.copy(in.headers(), headers, NOT_FORWARDED);
+    TraceHeaders.strip(headers); // tracing hook: the edge's client span sends its own traceparent
     ForwardedHeaders.add(headers, in, trustForwarded);
     // A client that leaves while the origin thinks takes the origin request down with it (the proxy does the same).
     in.response().exceptionHandler(gone -> out.reset(0, gone));

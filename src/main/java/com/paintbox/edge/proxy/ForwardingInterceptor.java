@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.tracing.TraceHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -39,6 +40,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
     HttpServerRequest in = request.proxiedRequest();
     HopByHop.strip(request.headers(), ctx.isWebSocket());
     request.headers().remove(HttpHeaders.EXPECT); // met by the guard; the origin's 100 would go nowhere
+    TraceHeaders.strip(request.headers()); // tracing hook: the edge's client span sends its own traceparent
     ForwardedHeaders.add(request.headers(), in, trustForwarded);
     request.setURI(OriginForm.of(request.getURI()));
     long sent = System.nanoTime();
