@@ -7,6 +7,7 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.spi.observability.HttpResponse;
 import io.vertx.core.spi.tracing.SpanKind;
@@ -16,7 +17,6 @@ import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.tracing.opentelemetry.Operation;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -51,7 +51,10 @@ import java.util.function.BiConsumer;
  *       request's, and {@link JwksFetchSpans} starts background fetches as traces of their own.</li>
  *   <li><b>Collapsed JWKS requests</b> waited on a fetch another caller started, which is in another trace: their
  *       span gets a link to it, so a slow first request still leads to its AWS calls.</li>
- *   <li><b>Unsampled requests</b> still get a span context to propagate, but nothing is read or set on them.</li>
+ *   <li><b>Cost of the unsampled.</b> At a 1 % sampler nearly every span is unsampled: it still gets a span context to
+ *       propagate, but nothing is read or set on it. Vert.x's tags are therefore put on after the span starts, and
+ *       only on a recording one; so a sampler sees no HTTP attributes (the autoconfigured ones never look), and
+ *       requests without trace headers skip the propagators' scans of the header list.</li>
  * </ul>
  */
 final class EdgeTracer implements VertxTracer<Operation, Operation> {
@@ -63,14 +66,15 @@ final class EdgeTracer implements VertxTracer<Operation, Operation> {
   private final Tracing tracing;
   private final TracingSdk sdk;
   private final VertxTracer<Operation, Operation> otel;
-  private final String[] propagationFields;
-  private final Map<TagExtractor<?>, TagExtractor<?>> redacted = new ConcurrentHashMap<>();
+  /** Header names the propagators read and write, as Vert.x header names (their case-insensitive hash kept). */
+  private final CharSequence[] propagationFields;
 
   EdgeTracer(Tracing tracing, TracingSdk sdk, VertxTracer<Operation, Operation> otel) {
     this.tracing = tracing;
     this.sdk = sdk;
     this.otel = otel;
-    this.propagationFields = sdk.propagator().fields().toArray(new String[0]);
+    this.propagationFields = sdk.propagator().fields().stream().map(HttpHeaders::createOptimized)
+        .toArray(CharSequence[]::new);
   }
 
   Tracing tracing() {
@@ -79,7 +83,7 @@ final class EdgeTracer implements VertxTracer<Operation, Operation> {
 
   /** Removes what the configured propagators would inject ({@code traceparent}, {@code tracestate}, ...). */
   void stripPropagationFields(MultiMap headers) {
-    for (String field : propagationFields) {
+    for (CharSequence field : propagationFields) {
       headers.remove(field);
     }
   }
@@ -87,7 +91,12 @@ final class EdgeTracer implements VertxTracer<Operation, Operation> {
   @Override
   public <R> Operation receiveRequest(Context context, SpanKind kind, TracingPolicy policy, R request,
       String operation, Iterable<Map.Entry<String, String>> headers, TagExtractor<R> tagExtractor) {
-    return otel.receiveRequest(context, kind, policy, request, operation, headers, redact(tagExtractor));
+    Operation traced = otel.receiveRequest(context, kind, policy, request, operation, carrying(headers),
+        TagExtractor.empty());
+    if (traced != null && traced.span().isRecording()) {
+      RedactedTags.record(traced.span(), request, tagExtractor);
+    }
+    return traced;
   }
 
   @Override
@@ -110,19 +119,40 @@ final class EdgeTracer implements VertxTracer<Operation, Operation> {
   @Override
   public <R> Operation sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request,
       String operation, BiConsumer<String, String> headers, TagExtractor<R> tagExtractor) {
-    return otel.sendRequest(context, kind, policy, request, operation, headers, redact(tagExtractor));
+    Operation traced = otel.sendRequest(context, kind, policy, request, operation, headers, TagExtractor.empty());
+    if (traced != null && traced.span().isRecording()) {
+      RedactedTags.record(traced.span(), request, tagExtractor);
+    }
+    return traced;
   }
 
   @Override
   public <R> void receiveResponse(Context context, R response, Operation operation, Throwable failure,
       TagExtractor<R> tagExtractor) {
-    if (operation == null) {
-      return;
+    if (operation == null || !operation.span().isRecording()) {
+      return; // ending a span nobody records is a no-op, but building its attributes is not
     }
-    if (response instanceof HttpResponse head && head.statusCode() >= 400 && operation.span().isRecording()) {
+    if (response instanceof HttpResponse head && head.statusCode() >= 400) {
       operation.span().setStatus(StatusCode.ERROR);
     }
     otel.receiveResponse(context, response, operation, failure, tagExtractor);
+  }
+
+  /**
+   * The request's headers for the propagators, or none when it carries none of their fields: the W3C and baggage
+   * propagators each scan the whole header list for their one name, converting every header to strings as they go,
+   * where a map lookup per field answers the common case (no trace context) at once.
+   */
+  private Iterable<Map.Entry<String, String>> carrying(Iterable<Map.Entry<String, String>> headers) {
+    if (!(headers instanceof MultiMap map)) {
+      return headers;
+    }
+    for (CharSequence field : propagationFields) {
+      if (map.contains(field)) {
+        return headers;
+      }
+    }
+    return List.of();
   }
 
   @Override
@@ -153,8 +183,4 @@ final class EdgeTracer implements VertxTracer<Operation, Operation> {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private <R> TagExtractor<R> redact(TagExtractor<R> tags) {
-    return (TagExtractor<R>) redacted.computeIfAbsent(tags, RedactedTags::new);
-  }
 }
