@@ -48,8 +48,12 @@ final class TracingSdk {
   static final String SERVICE_NAME = "paintbox-edge";
   /** What the instrumentation scope of every edge span is called. */
   static final String SCOPE = "com.paintbox.edge";
-  /** Longest a closing edge waits for queued spans to leave; an unreachable collector must not hold up exit. */
-  private static final long SHUTDOWN_SECONDS = 5;
+  /**
+   * Longest a closing edge waits for queued spans to leave, in seconds: a healthy collector takes the last batch in
+   * well under that, and an unreachable one (whose exporter retries for longer) must not eat into the margin
+   * fly.toml's kill_timeout leaves after the drain.
+   */
+  private static final long SHUTDOWN_SECONDS = 2;
   private static final Pattern PROPERTY = Pattern.compile("otel(\\.[a-z0-9_-]+)+");
 
   private final OpenTelemetrySdk sdk;
@@ -68,6 +72,7 @@ final class TracingSdk {
 
   static TracingSdk start(Map<String, String> env) {
     Map<String, String> properties = TracingSettings.properties(env);
+    SdkLogs.install();
     AutoConfiguredOpenTelemetrySdk built;
     try {
       built = AutoConfiguredOpenTelemetrySdk.builder()
