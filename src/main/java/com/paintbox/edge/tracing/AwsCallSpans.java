@@ -49,7 +49,7 @@ final class AwsCallSpans implements ExecutionInterceptor {
     Context fetch = fetches.inFlight();
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    var span = tracer.spanBuilder(service + "/" + operation)
+    var builder = tracer.spanBuilder(service + "/" + operation)
         .setSpanKind(SpanKind.CLIENT)
         .setParent(fetch != null ? fetch : Context.current())
         .setAttribute(SpanAttributes.RPC_SYSTEM, "aws-api")
@@ -57,13 +57,13 @@ final class AwsCallSpans implements ExecutionInterceptor {
         .setAttribute(SpanAttributes.RPC_METHOD, operation);
     Region region = attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
     if (region != null) {
-      span.setAttribute(SpanAttributes.CLOUD_REGION, region.id());
+      builder.setAttribute(SpanAttributes.CLOUD_REGION, region.id());
     }
     call.request().getValueForField("SecretId", String.class)
-        .ifPresent(id -> span.setAttribute(SpanAttributes.SECRET_ID, id));
+        .ifPresent(id -> builder.setAttribute(SpanAttributes.SECRET_ID, id));
     call.request().getValueForField("VersionStage", String.class)
-        .ifPresent(stage -> span.setAttribute(SpanAttributes.VERSION_STAGE, stage));
-    attributes.putAttribute(SPAN, span.startSpan());
+        .ifPresent(stage -> builder.setAttribute(SpanAttributes.VERSION_STAGE, stage));
+    attributes.putAttribute(SPAN, builder.startSpan());
     attributes.putAttribute(ATTEMPTS, new AtomicInteger());
   }
 

@@ -109,6 +109,27 @@ class TracingTest {
   }
 
   @Test
+  void originRequest_withABodyThroughTheProxyEngine_originGetsTheEdgesTraceparentOnly() throws Exception {
+    try (EdgeHarness edge = tracedEdge(Map.of())) {
+      HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/form"))
+              .header("traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01")
+              .POST(HttpRequest.BodyPublishers.ofString("a=1")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+
+      List<ReceivedSpan> spans = receiver.await(all -> one(all, "POST origin") != null && one(all, "POST") != null)
+          .get(WAIT_SECONDS, TimeUnit.SECONDS);
+      ReceivedSpan server = one(spans, "POST origin");
+      ReceivedSpan client = one(spans, "POST");
+      assertThat(server.parentSpanId()).isEqualTo(CLIENT_SPAN);
+      assertThat(client.parentSpanId()).isEqualTo(server.spanId());
+      assertThat(origin.last().headers().getAll("traceparent"))
+          .containsExactly("00-" + CLIENT_TRACE + "-" + client.spanId() + "-01");
+    }
+  }
+
+  @Test
   void jwks_coldStartMiss_waitingRequestLinksToTheFetchAndItsAwsCalls() throws Exception {
     secrets.emulator().latency(Duration.ofMillis(400)); // the first fetch is still out when the first request comes
     try (EdgeHarness edge = tracedEdge(Map.of())) {
