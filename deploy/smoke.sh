@@ -12,6 +12,10 @@
 #   GET /.well-known/jwks.json  200 with a "keys" array       GET /_edge/health  200      GET /_edge/ready  200
 #   nothing on stderr/stdout that is not a JSON log line (JVM warnings, stack traces)
 #   SIGTERM  exit code 0
+# Then once more with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT at a port nobody listens on): "tracing on" logged, the
+# JWKS 200, exit 0, and the exporter's failure at shutdown logged as a JSON line. That proves what only the shipped
+# artifacts can: the shaded jar kept the SPI files autoconfigure finds the OTLP exporter and the JDK sender by, and
+# the jlink runtime has java.net.http for that sender.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -57,6 +61,25 @@ if grep -v '^{' "$logs/edge.log" >"$logs/stray"; then
   fail "output lines that are not JSON log lines (above)"
 fi
 
+# Tracing on: a second start exporting to a closed port.
+closed="$(free_port)"
+port="$(free_port)"; admin="$(free_port)"
+env "${SCRUB[@]}" "${prod[@]}" FLY_REGION=iad EDGE_PORT="$port" EDGE_ADMIN_PORT="$admin" \
+  OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$closed" OTEL_BSP_SCHEDULE_DELAY=100 OTEL_JAVA_EXPORTER_OTLP_RETRY_DISABLED=true \
+  "$java" "@$RUNTIME_DIR/app/jvm.flags" "${use_archive[@]}" "${HELPER_JAVA_OPTS[@]}" -jar "$jar" >"$logs/edge.log" 2>&1 &
+pid=$!
+wait_200 "$port" /.well-known/jwks.json 30 "$pid" || fail "tracing on: no 200 on /.well-known/jwks.json within 30 s"
+grep -q '"msg":"tracing on"' "$logs/edge.log" || fail "tracing on: no \"tracing on\" line"
+rc=0
+stop_service "$pid" 40 || rc=$?
+pid=""
+(( rc == 0 )) || fail "tracing on: exit code $rc after SIGTERM, expected 0"
+grep -q '"msg":"Failed to export' "$logs/edge.log" || fail "tracing on: the exporter never tried to send (no SPI?)"
+if grep -v '^{' "$logs/edge.log" >"$logs/stray"; then
+  cat "$logs/stray" >&2
+  fail "tracing on: output lines that are not JSON log lines (above)"
+fi
+
 say "OK: JWKS 200 with keys, health 200, ready 200, exit 0 on SIGTERM; archive $(basename "$archive") in use;" \
-  "Secrets Manager over TLS: $HELPER_TLS"
+  "Secrets Manager over TLS: $HELPER_TLS; tracing on: OTLP exporter and JDK sender found, exit 0"
 say "exec to first JWKS 200: $(( (t1 - t0) / 1000 )) ms"

@@ -23,6 +23,7 @@ import com.paintbox.edge.secrets.SecretsManagerKeySource;
 import com.paintbox.edge.server.EdgeVerticle;
 import com.paintbox.edge.server.Lifecycle;
 import com.paintbox.edge.admin.AdminVerticle;
+import com.paintbox.edge.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -116,12 +117,14 @@ public final class Edge {
   private static Future<Edge> start(Vertx vertx, PrometheusMeterRegistry registry, EdgeConfig config,
       Options options) {
     var fallback = Fallback.load(config.jwks().fallbackFile());
-    Future<SecretsManagerAsyncClient> client = vertx.executeBlocking(
-        () -> SecretsClients.create(config.aws(), options.secretsEndpoint(), options.credentials()), false);
+    Tracing tracing = Tracing.of(vertx); // tracing hook: spans for the AWS calls and the JWKS fetches (OFF: none)
+    Future<SecretsManagerAsyncClient> client = vertx.executeBlocking(() -> SecretsClients.create(config.aws(),
+        options.secretsEndpoint(), options.credentials(), tracing.awsInterceptors()), false);
     JwksTelemetry telemetry = new JwksTelemetry(registry);
     StartupClock startup = new StartupClock(registry, fallback.isPresent());
-    JwksCache cache = new JwksCache(new SecretsManagerKeySource(client, config.jwks().secretId()), config.jwks(),
-        Ticker.systemTicker(), TaskScheduler.of(vertx), fallback, JwksEvents.all(telemetry, startup));
+    JwksCache cache = new JwksCache(tracing.keySource(new SecretsManagerKeySource(client, config.jwks().secretId())),
+        config.jwks(), Ticker.systemTicker(), TaskScheduler.of(vertx), fallback,
+        JwksEvents.all(telemetry, startup, tracing.jwksEvents()));
     telemetry.bindGauges(cache);
     Edge edge = new Edge(vertx, config, cache, client);
     Gauge.builder(EdgeMeters.READY, edge.lifecycle, l -> l.ready() ? 1 : 0)

@@ -4,7 +4,7 @@ import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.dev.DevMode;
 import com.paintbox.edge.metrics.EdgeMetricsFactory;
 import com.paintbox.edge.proxy.OriginExchange;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import com.paintbox.edge.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,8 +39,9 @@ public final class EdgeMain {
       System.exit(EXIT_CONFIG);
     }
     boolean dev = arguments.contains("--dev");
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = newVertx(registry);
+    Tracing tracing = tracing(); // tracing hook: OFF, loading nothing of the SDK, unless OTEL_* names an exporter
+    PrometheusMeterRegistry registry = tracing.newMeterRegistry();
+    Vertx vertx = newVertx(registry, tracing);
     Future<Optional<DevMode>> devMode = dev
         ? DevMode.start(vertx, System.getenv()).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
@@ -49,12 +50,25 @@ public final class EdgeMain {
       Shutdown.onSignals(vertx, edge, mode);
     })).onFailure(failure -> {
       if (failure instanceof ConfigException config) {
-        log.atError().addKeyValue("key", config.key()).log("config error: " + config.getMessage());
-        System.exit(EXIT_CONFIG);
+        configError(config);
       }
       log.error("start-up failed", failure);
       System.exit(EXIT_FAILURE);
     });
+  }
+
+  private static Tracing tracing() {
+    try {
+      return Tracing.configure(System.getenv());
+    } catch (ConfigException config) {
+      configError(config);
+      return Tracing.OFF;
+    }
+  }
+
+  private static void configError(ConfigException config) {
+    log.atError().addKeyValue("key", config.key()).log("config error: " + config.getMessage());
+    System.exit(EXIT_CONFIG);
   }
 
   /**
@@ -62,6 +76,11 @@ public final class EdgeMain {
    * meters' gauges are bound to it once), on epoll where available.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return newVertx(registry, Tracing.OFF);
+  }
+
+  /** As above, with {@code tracing}'s tracer when it is on; {@code registry} should come from the same tracing. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry, Tracing tracing) {
     // Vert.x then writes a read-only response header map (the JWKS handler's, shared for a second) from bytes it
     // rendered once, instead of encoding every header per response. Read per connection; an explicit -D wins.
     if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {
@@ -73,9 +92,9 @@ public final class EdgeMain {
         .addLabels(Label.CLIENT_NAME) // tells the origin pool's client meters apart (client_name="origin")
         // vertx-micrometer-metrics caches registries per JVM by name; a unique name keeps each Vert.x on its own.
         .setRegistryName("edge-" + java.util.UUID.randomUUID());
-    return Vertx.builder()
+    return tracing.install(Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
-        .withMetrics(new EdgeMetricsFactory(registry))
+        .withMetrics(new EdgeMetricsFactory(registry)))
         .build();
   }
 

@@ -10,6 +10,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
+import com.paintbox.edge.tracing.Tracing;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -23,6 +25,7 @@ import java.util.Optional;
 public final class AdminVerticle extends VerticleBase {
 
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final AdminConfig config;
   private final JwksCache cache;
@@ -30,6 +33,7 @@ public final class AdminVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final Optional<OriginCache> originCache;
   private HttpServer server;
+  private boolean exemplars;
 
   public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry,
       Optional<OriginCache> originCache) {
@@ -49,7 +53,11 @@ public final class AdminVerticle extends VerticleBase {
     router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
     router.post("/cache/purge").handler(BodyHandler.create().setBodyLimit(PurgeHandler.MAX_BODY_BYTES))
         .handler(new PurgeHandler(originCache, config, registry));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.port()))
+    // Tracing hooks: scrapes and probes are not traced; with tracing on, a scraper asking for OpenMetrics gets it,
+    // the one format that carries the histograms' exemplars. Off, /metrics answers as it always has.
+    exemplars = Tracing.of(vertx).enabled();
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.port())
+            .setTracingPolicy(TracingPolicy.IGNORE))
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening);
@@ -66,9 +74,12 @@ public final class AdminVerticle extends VerticleBase {
 
   private void metrics(RoutingContext context) {
     // A scrape walks every series; a worker keeps that off the event loop.
-    vertx.executeBlocking(registry::scrape, false).onComplete(done -> {
+    String accept = context.request().getHeader(HttpHeaders.ACCEPT);
+    String format = exemplars && accept != null && accept.contains("application/openmetrics-text")
+        ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+    vertx.executeBlocking(() -> registry.scrape(format), false).onComplete(done -> {
       if (done.succeeded()) {
-        context.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(done.result());
+        context.response().putHeader(HttpHeaders.CONTENT_TYPE, format).end(done.result());
       } else {
         context.fail(done.cause());
       }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +44,10 @@ public final class SecretsManagerEmulator {
 
   /** Listens on 127.0.0.1 and an ephemeral port. */
   public Future<SecretsManagerEmulator> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    // Tracing hook: the AWS SDK sends no traceparent, so with the default policy every call would start a trace of its
+    // own beside the edge's span for it; a span only for a caller that sends a trace context.
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+            .setTracingPolicy(TracingPolicy.PROPAGATE))
         .requestHandler(this::handle)
         .listen()
         .map(listening -> {

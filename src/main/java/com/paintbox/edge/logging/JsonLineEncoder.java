@@ -10,7 +10,8 @@ import org.slf4j.event.KeyValuePair;
 
 /**
  * One JSON object per line, flat, for Fly's log shipping: {@code ts}, {@code level}, {@code logger},
- * {@code msg}, then the event's key-value pairs (SLF4J's fluent {@code addKeyValue}) as top-level fields, and
+ * {@code msg}, then the event's key-value pairs (SLF4J's fluent {@code addKeyValue}) as top-level fields,
+ * {@code trace_id} and {@code span_id} when the line is written inside a traced span ({@link TraceFields}), and
  * {@code error} with a short stack when there is a throwable. Smaller and steadier than logback's own
  * JsonEncoder, whose nested layout changes between versions.
  */
@@ -41,6 +42,11 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
       for (KeyValuePair pair : event.getKeyValuePairs()) {
         value(line, pair.key, pair.value);
       }
+    }
+    String[] trace = TraceFields.current(); // tracing hook: null unless tracing is on and this thread is in a span
+    if (trace != null) {
+      field(line, "trace_id", trace[0]);
+      field(line, "span_id", trace[1]);
     }
     if (event.getThrowableProxy() != null) {
       field(line, "error", describe(event.getThrowableProxy()));

@@ -2,6 +2,7 @@ package com.paintbox.edge.proxy;
 
 import com.paintbox.edge.http.Fields;
 import com.paintbox.edge.http.HttpDate;
+import com.paintbox.edge.tracing.TraceHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -37,6 +38,7 @@ public final class ForwardingRules {
   /** The request leg: {@code in}'s headers as the origin must see them, added to {@code out}. */
   static void request(HttpServerRequest in, MultiMap out, boolean upgrade, boolean trustForwarded) {
     HopByHop.copy(in.headers(), out, upgrade, NOT_FORWARDED);
+    TraceHeaders.strip(out); // tracing hook: the edge's client span sends its own traceparent (off: no-op)
     ForwardedHeaders.add(out, in, trustForwarded);
   }
 

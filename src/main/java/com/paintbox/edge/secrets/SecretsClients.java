@@ -3,12 +3,14 @@ package com.paintbox.edge.secrets;
 import com.paintbox.edge.config.AwsConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
@@ -36,6 +38,12 @@ public final class SecretsClients {
    */
   public static SecretsManagerAsyncClient create(AwsConfig aws, Optional<URI> endpoint,
       Optional<AwsCredentialsProvider> credentials) {
+    return create(aws, endpoint, credentials, List.of());
+  }
+
+  /** As above, with {@code interceptors} around every call (tracing hook: a span per call when tracing is on). */
+  public static SecretsManagerAsyncClient create(AwsConfig aws, Optional<URI> endpoint,
+      Optional<AwsCredentialsProvider> credentials, List<ExecutionInterceptor> interceptors) {
     var builder = SecretsManagerAsyncClient.builder()
         .region(Region.of(aws.region()))
         .credentialsProvider(credentials.orElseGet(SecretsClients::defaultCredentials))
@@ -48,7 +56,8 @@ public final class SecretsClients {
         .overrideConfiguration(o -> o
             .apiCallAttemptTimeout(aws.attemptTimeout())
             .apiCallTimeout(aws.callTimeout())
-            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(aws.maxAttempts()).build()))
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(aws.maxAttempts()).build())
+            .executionInterceptors(interceptors))
         // Our continuations are short (parse a few keys) and never block, so they run on the SDK's I/O thread
         // instead of a completion pool of their own.
         .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run));

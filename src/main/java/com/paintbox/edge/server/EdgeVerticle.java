@@ -7,6 +7,7 @@ import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.JwksHandler;
 import com.paintbox.edge.proxy.OriginEvents;
 import com.paintbox.edge.proxy.OriginExchange;
+import com.paintbox.edge.tracing.RequestSpans;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,8 @@ public final class EdgeVerticle extends VerticleBase {
    * @param route the origin cache or a plain pass-through, in front of {@code exchange}
    */
   public record OriginSide(OriginExchange exchange, Handler<HttpServerRequest> route) {}
+  /** The server span's route for every edge endpoint. */
+  private static final String EDGE_ROUTE = EDGE_PREFIX + "*";
 
   private final EdgeConfig config;
   private final JwksCache cache;
@@ -114,11 +117,15 @@ public final class EdgeVerticle extends VerticleBase {
       return;
     }
     String path = request.path();
+    // Tracing hooks: each branch names the request's server span by its route (a flag read when tracing is off).
     if (JWKS_PATH.equals(path)) {
+      RequestSpans.route(request, JWKS_PATH);
       jwks.handle(request);
     } else if (path != null && path.startsWith(EDGE_PREFIX)) {
+      RequestSpans.route(request, EDGE_ROUTE);
       edgeEndpoint(request, path.substring(EDGE_PREFIX.length()));
     } else {
+      RequestSpans.route(request, RequestSpans.ORIGIN);
       origin.route().handle(request);
     }
   }

@@ -3,7 +3,7 @@ package com.paintbox.edge.testing;
 import com.paintbox.edge.Edge;
 import com.paintbox.edge.EdgeMain;
 import com.paintbox.edge.proxy.OriginExchange;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import com.paintbox.edge.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -58,8 +58,13 @@ public final class EdgeHarness implements AutoCloseable {
 
   /** Starts an edge on ephemeral ports reading keys from {@code backend}; {@code env} overrides the defaults. */
   public static EdgeHarness start(SecretsBackend backend, Map<String, String> env) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = EdgeMain.newVertx(registry);
+    return start(backend, env, Tracing.OFF);
+  }
+
+  /** As above, on a Vert.x built with {@code tracing}, which the edge's close shuts down (flushing its spans). */
+  public static EdgeHarness start(SecretsBackend backend, Map<String, String> env, Tracing tracing) {
+    PrometheusMeterRegistry registry = tracing.newMeterRegistry();
+    Vertx vertx = EdgeMain.newVertx(registry, tracing);
     Edge.Options options = loopbackOptions(backend.endpoint(), env, OriginExchange.Transport.AUTO);
     try {
       return new EdgeHarness(vertx, registry, Edge.start(vertx, registry, options).await());
