@@ -153,7 +153,8 @@ final class Fill {
     }
     requestMillis = cache.clock().millis();
     cache.events().fetched(reason);
-    exchange.fetch(leaderRequest, HttpMethod.GET, leaderRequest.uri(), headers, this::wanted, this::sending)
+    boolean cacheable = reason != CacheEvents.Fetch.PASS;
+    exchange.fetch(leaderRequest, HttpMethod.GET, leaderRequest.uri(), headers, cacheable, this::wanted, this::sending)
         .onComplete(done -> {
       if (done.succeeded()) {
         answered(done.result());

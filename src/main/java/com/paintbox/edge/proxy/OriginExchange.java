@@ -103,9 +103,12 @@ public final class OriginExchange {
    * client's Host), not bound to {@code in}'s client: whether it is still wanted once a connection is leased is
    * {@code wanted}'s call, and {@code sending} gets the request as it goes out, so its owner can cancel it. The
    * future holds a head that may be relayed, or fails with the failure {@link #fail} answers.
+   *
+   * @param cacheable the answer may be stored (a miss or a revalidation): such a fetch may go through the fleet's
+   *     shield tier; one that is not (hit-for-miss) goes to the origin directly
    */
   public Future<HttpClientResponse> fetch(HttpServerRequest in, HttpMethod method, String uri, MultiMap headers,
-      BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
+      boolean cacheable, BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
     return client.lease(in, false).compose(out -> {
       if (!wanted.getAsBoolean()) {
         events.clientGone(); // everyone it was for left while it waited for a connection
