@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 abstract class ShieldTestBase extends CacheTestBase {
 
-  /** EDGE_* settings for one test method or a whole class, as {@code KEY=VALUE}; a method's win. */
+  /** EDGE_* settings for one test method or a whole class, as {@code KEY=VALUE}; a method's win, {@code KEY=} unsets. */
   @Retention(RetentionPolicy.RUNTIME)
   @Target({ElementType.METHOD, ElementType.TYPE})
   @interface EdgeSettings {
@@ -65,7 +65,13 @@ abstract class ShieldTestBase extends CacheTestBase {
       if (annotated != null) {
         for (String pair : annotated.value()) {
           int equals = pair.indexOf('=');
-          settings.put(pair.substring(0, equals), pair.substring(equals + 1));
+          String key = pair.substring(0, equals);
+          String value = pair.substring(equals + 1);
+          if (value.isEmpty()) {
+            settings.remove(key);
+          } else {
+            settings.put(key, value);
+          }
         }
       }
     }
