@@ -55,6 +55,50 @@ class AgeTest extends CacheTestBase {
   }
 
   @Test
+  void rfc9111_4_2_3_responseDelay_addedToTheOriginsAge() {
+    // corrected_age_value = age_value + response_delay: the 5 s the origin took count as age, since the origin's
+    // Age was measured when it started answering.
+    origin(request -> {
+      clock.advance(Duration.ofSeconds(5));
+      request.response().putHeader("Cache-Control", "max-age=60").putHeader("Date", now()).putHeader("Age", "10")
+          .end("page");
+    });
+
+    Reply first = get("/p");
+    Reply second = get("/p");
+
+    assertThat(member(first)).isEqualTo("paintbox-edge; fwd=uri-miss; fwd-status=200; stored; ttl=45");
+    assertThat(second.header("Age")).isEqualTo("15");
+    assertThat(member(second)).isEqualTo("paintbox-edge; hit; ttl=45");
+  }
+
+  @Test
+  void rfc9111_4_2_3_revalidatedResponse_ageStartsAgainFromThe304() {
+    origin(request -> {
+      var response = request.response().putHeader("Cache-Control", "max-age=60").putHeader("ETag", "\"v1\"")
+          .putHeader("Date", now());
+      if ("\"v1\"".equals(request.getHeader("If-None-Match"))) {
+        response.setStatusCode(304).end();
+      } else {
+        response.end("page");
+      }
+    });
+
+    get("/p");
+    advance(Duration.ofSeconds(61));
+    Reply revalidated = get("/p");
+    advance(Duration.ofSeconds(10));
+    Reply hit = get("/p");
+
+    assertThat(member(revalidated)).isEqualTo("paintbox-edge; fwd=stale; fwd-status=304; ttl=60");
+    assertThat(revalidated.header("Age")).isEqualTo("0");
+    assertThat(member(hit)).isEqualTo("paintbox-edge; hit; ttl=50");
+    assertThat(hit.header("Age")).isEqualTo("10");
+    assertThat(hit.body()).isEqualTo("page");
+    assertThat(originCount("/p")).isEqualTo(2);
+  }
+
+  @Test
   void rfc9111_4_2_3_dateInTheFuture_addsNoAge() {
     // apparent_age = max(0, response_time - date_value): a fast origin clock gives no negative age, nor extra life.
     originAnswers("page", "Cache-Control", "max-age=60", "Date", httpDate(clock.instant().plusSeconds(100)));

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** RFC 9111 §4.2: how long a stored response is fresh, and what happens once it is not. */
@@ -108,6 +111,38 @@ class FreshnessTest extends CacheTestBase {
     assertThat(second.header("Age")).isEqualTo("40");
     assertThat(member(third)).isEqualTo("paintbox-edge; fwd=uri-miss; fwd-status=200; stored; ttl=30");
     assertThat(originCount("/p")).isEqualTo(2);
+  }
+
+  @Test
+  void rfc9111_4_2_1_twoDifferentExpiresLines_treatedAsStale() {
+    originAnswers("page", "Date", now(), "Expires", httpDate(clock.instant().plusSeconds(60)),
+        "Expires", httpDate(clock.instant().plusSeconds(3600)));
+
+    Reply first = get("/p");
+
+    assertThat(member(first)).isEqualTo("paintbox-edge; fwd=uri-miss; fwd-status=200; detail=stale");
+  }
+
+  @Test
+  void rfc9110_5_6_7_expiresInRfc850Form_accepted() {
+    DateTimeFormatter rfc850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US)
+        .withZone(ZoneOffset.UTC);
+    originAnswers("page", "Date", now(), "Expires", rfc850.format(clock.instant().plusSeconds(60)));
+
+    Reply first = get("/p");
+
+    assertThat(member(first)).isEqualTo("paintbox-edge; fwd=uri-miss; fwd-status=200; stored; ttl=60");
+  }
+
+  @Test
+  void rfc9110_5_6_7_expiresInAsctimeForm_accepted() {
+    DateTimeFormatter asctime = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
+        .withZone(ZoneOffset.UTC);
+    originAnswers("page", "Date", now(), "Expires", asctime.format(clock.instant().plusSeconds(60)));
+
+    Reply first = get("/p");
+
+    assertThat(member(first)).isEqualTo("paintbox-edge; fwd=uri-miss; fwd-status=200; stored; ttl=60");
   }
 
   @Test
