@@ -90,6 +90,36 @@ class StorageTest extends CacheTestBase {
   }
 
   @Test
+  void rfc9111_5_2_2_7_qualifiedPrivate_anyNamedFieldLeftOutOfTheStoredResponse() {
+    originAnswers("page", "Cache-Control", "private=\"X-User, X-Plan\", max-age=60", "X-User", "alice",
+        "X-Plan", "gold", "X-Build", "42");
+
+    Reply first = get("/p");
+    Reply second = get("/p");
+
+    assertThat(first.header("X-User")).isEqualTo("alice");
+    assertThat(first.header("X-Plan")).isEqualTo("gold");
+    assertThat(member(second)).isEqualTo("paintbox-edge; hit; ttl=60");
+    assertThat(second.header("X-User")).isNull();
+    assertThat(second.header("X-Plan")).isNull();
+    assertThat(second.header("X-Build")).isEqualTo("42");
+    assertThat(originCount("/p")).isEqualTo(1);
+  }
+
+  @Test
+  void rfc9111_5_2_2_4_qualifiedNoCacheSetCookie_storedWithoutTheNamedField() {
+    originAnswers("page", "Cache-Control", "no-cache=\"set-cookie\", max-age=60", "Set-Cookie", "session=abc");
+
+    Reply first = get("/p");
+    Reply second = get("/p");
+
+    assertThat(member(first)).isEqualTo("paintbox-edge; fwd=uri-miss; fwd-status=200; stored; ttl=60");
+    assertThat(first.header("Set-Cookie")).isEqualTo("session=abc");
+    assertThat(member(second)).isEqualTo("paintbox-edge; hit; ttl=60");
+    assertThat(second.header("Set-Cookie")).isNull();
+  }
+
+  @Test
   void rfc9111_3_setCookieWithoutQualifier_notStored() {
     // RFC 9111 would let a shared cache store it (§7.3 leaves it to the origin); the edge never shares a Set-Cookie
     // answer unless private="set-cookie" or no-cache="set-cookie" says the field may be left out (issue 11).
