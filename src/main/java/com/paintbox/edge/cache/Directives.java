@@ -81,12 +81,6 @@ final class Directives {
     return StructuredDictionary.parse(joined.toString(), d::apply) ? d : null;
   }
 
-  /** True when nothing at all was said about freshness or storage. */
-  boolean empty() {
-    return maxAge == ABSENT && sMaxAge == ABSENT && !noStore && !noCache && !isPrivate && !isPublic
-        && !mustRevalidate && !proxyRevalidate && staleWhileRevalidate == ABSENT && staleIfError == ABSENT;
-  }
-
   private void parseList(String line) {
     int i = 0;
     int n = line.length();

@@ -143,7 +143,7 @@ final class Fill {
   void start() {
     MultiMap headers = exchange.requestHeaders(leaderRequest);
     CLIENT_ONLY.forEach(headers::remove); // the client's conditionals and directives are answered here
-    headers.set(HttpHeaders.ACCEPT_ENCODING, Variance.encodings(leaderRequest.headers().get(HttpHeaders.ACCEPT_ENCODING)));
+    headers.set(HttpHeaders.ACCEPT_ENCODING, Variance.encodings(leaderRequest.headers()));
     if (revalidating != null) {
       if (revalidating.etag != null) {
         headers.set(HttpHeaders.IF_NONE_MATCH, revalidating.etag);
@@ -267,7 +267,14 @@ final class Fill {
     boolean rsc = key.rsc;
     StoragePolicy.Asked asked = new StoragePolicy.Asked(leaderRequest.headers().contains(HttpHeaders.AUTHORIZATION),
         leaderRequest.headers().contains("x-middleware-prefetch"), rsc);
-    StoragePolicy.Verdict judged = cache.policy().judge(status, response.headers(), asked, responseMillis / 1000);
+    StoragePolicy.Verdict judged = cache.policy().judge(status, response.headers(), asked, requestMillis,
+        responseMillis);
+    if (judged.storable() && reason == CacheEvents.Fetch.PASS && "too-large".equals(cache.passing(key))
+        && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      // Its last body outgrew the object limit: relay this one rather than buffer it again and claim "stored".
+      unstorable(response, "too-large");
+      return;
+    }
     if (!judged.storable()) {
       unstorable(response, judged.refusal());
     } else {
@@ -305,7 +312,8 @@ final class Fill {
     ForwardingRules.response(response.headers(), response.version(), leaderHeaders, false);
     MultiMap shared = HttpHeaders.headers().addAll(leaderHeaders);
     judged.unshared().forEach(shared::remove);
-    long ttl = judged.lifetime() - ageMillis(judged) / 1000; // as StoredResponse.ttlSeconds says it while fresh
+    long ttl = StoredResponse.ttlSeconds(judged.lifetime() * 1000, StoragePolicy.initialAgeMillis(
+        judged.dateSeconds(), judged.ageSeconds(), requestMillis, responseMillis));
     Head known = new Head(response.statusCode(), response.statusMessage(), leaderHeaders, shared, fwd, ttl);
     List<Subscriber> wrong = new ArrayList<>();
     List<Subscriber> right;
@@ -424,12 +432,18 @@ final class Fill {
         forwarded.getAll(name).forEach(value -> merged.add(name, value));
       }
     }
+    // Judged as the origin sent it: the 304's own Date and Age, not the ones the edge added or kept.
     MultiMap judged = HttpHeaders.headers().addAll(merged);
+    judged.remove(HttpHeaders.DATE);
+    judged.remove(HttpHeaders.AGE);
+    response.headers().getAll(HttpHeaders.DATE).forEach(date -> judged.add(HttpHeaders.DATE, date));
+    response.headers().getAll(HttpHeaders.AGE).forEach(age -> judged.add(HttpHeaders.AGE, age));
     List<String> targeted = response.headers().getAll(Fields.EDGE_CACHE_CONTROL);
     (targeted.isEmpty() ? revalidating.edgeCacheControl : targeted)
         .forEach(line -> judged.add(Fields.EDGE_CACHE_CONTROL, line));
     StoragePolicy.Asked asked = new StoragePolicy.Asked(false, false, key.rsc);
-    StoragePolicy.Verdict renewed = cache.policy().judge(revalidating.status, judged, asked, responseMillis / 1000);
+    StoragePolicy.Verdict renewed = cache.policy().judge(revalidating.status, judged, asked, requestMillis,
+        responseMillis);
     renewed.unshared().forEach(merged::remove);
     merged.remove(HttpHeaders.AGE);
     StoredResponse updated = new StoredResponse(revalidating.status, revalidating.reason, merged, revalidating.body,
@@ -455,12 +469,6 @@ final class Fill {
     StoredResponse stored = new StoredResponse(head.status(), head.reason(), headers, whole, variance, values,
         verdict, targeted, requestMillis, responseMillis);
     cache.store(key, variance, stored);
-  }
-
-  private long ageMillis(StoragePolicy.Verdict judged) {
-    long apparent = judged.dateSeconds() == HttpDates.INVALID ? 0
-        : Math.max(0, responseMillis - judged.dateSeconds() * 1000);
-    return Math.max(apparent, judged.ageSeconds() * 1000 + Math.max(0, responseMillis - requestMillis));
   }
 
   /** Stops taking subscribers and unregisters; returns everyone subscribed, who are no longer. */

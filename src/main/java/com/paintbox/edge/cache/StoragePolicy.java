@@ -72,7 +72,12 @@ final class StoragePolicy {
     }
   }
 
-  Verdict judge(int status, MultiMap headers, Asked asked, long responseSeconds) {
+  /**
+   * Judges a response received at {@code responseMillis} to a request sent at {@code requestMillis} (the cache's
+   * clock), so its age on arrival (§4.2.3) can say whether it is already past any use.
+   */
+  Verdict judge(int status, MultiMap headers, Asked asked, long requestMillis, long responseMillis) {
+    long responseSeconds = responseMillis / 1000;
     long date = single(headers.getAll(HttpHeaders.DATE));
     long age = age(headers.getAll(HttpHeaders.AGE));
     Directives cc = Directives.cacheControl(headers.getAll(HttpHeaders.CACHE_CONTROL));
@@ -94,8 +99,10 @@ final class StoragePolicy {
     long swr = noStale ? 0 : window(rules.staleWhileRevalidate);
     long sie = noStale ? 0 : window(rules.staleIfError);
     boolean validators = headers.contains(HttpHeaders.ETAG) || headers.contains(Fields.LAST_MODIFIED);
-    if ((explicitNoCache || lifetime == 0) && !validators && swr == 0 && sie == 0) {
-      return refuse("stale", date, age);
+    long arrivedAtAgeMillis = initialAgeMillis(date, age, requestMillis, responseMillis);
+    boolean useless = explicitNoCache || arrivedAtAgeMillis >= (lifetime + Math.max(swr, sie)) * 1000;
+    if (useless && !validators) {
+      return refuse("stale", date, age); // stale on arrival with nothing to revalidate it by or serve it stale under
     }
     Set<String> unshared = new TreeSet<>(rules.privateFields);
     unshared.addAll(rules.noCacheFields);
@@ -164,18 +171,29 @@ final class StoragePolicy {
     return Directives.ABSENT;
   }
 
-  /** The targeted field that rules, or null when none is valid and non-empty. */
+  /**
+   * The targeted field that rules, or null when none is valid and non-empty (a Structured Fields dictionary has at
+   * least one member). A valid field rules even when it says nothing about freshness: RFC 9213 §3.1's own example,
+   * {@code CDN-Cache-Control: none} beside {@code Cache-Control: no-store}, lifts the no-store for CDNs alone.
+   */
   private static Directives targeted(MultiMap headers) {
     for (CharSequence name : new CharSequence[] {Fields.EDGE_CACHE_CONTROL, Fields.CDN_CACHE_CONTROL}) {
       List<String> lines = headers.getAll(name);
       if (!lines.isEmpty()) {
         Directives parsed = Directives.targeted(lines);
-        if (parsed != null && !parsed.empty()) {
+        if (parsed != null) {
           return parsed;
         }
       }
     }
     return null;
+  }
+
+  /** §4.2.3's corrected_initial_age, in milliseconds: the age a response already had when it arrived. */
+  static long initialAgeMillis(long dateSeconds, long ageSeconds, long requestMillis, long responseMillis) {
+    long apparent = dateSeconds == HttpDates.INVALID ? 0 : Math.max(0, responseMillis - dateSeconds * 1000);
+    long corrected = ageSeconds * 1000 + Math.max(0, responseMillis - requestMillis);
+    return Math.max(apparent, corrected);
   }
 
   /** One date from one or more lines: two lines that differ make it invalid (§4.2.1, as for duplicates). */

@@ -70,10 +70,8 @@ final class StoredResponse {
     this.staleWhileRevalidateMillis = verdict.staleWhileRevalidate() * 1000;
     this.staleIfErrorMillis = verdict.staleIfError() * 1000;
     this.alwaysRevalidate = verdict.alwaysRevalidate();
-    long apparent = verdict.dateSeconds() == HttpDates.INVALID ? 0
-        : Math.max(0, responseMillis - verdict.dateSeconds() * 1000);
-    long corrected = verdict.ageSeconds() * 1000 + Math.max(0, responseMillis - requestMillis);
-    this.initialAgeMillis = Math.max(apparent, corrected);
+    this.initialAgeMillis = StoragePolicy.initialAgeMillis(verdict.dateSeconds(), verdict.ageSeconds(), requestMillis,
+        responseMillis);
     this.weight = weigh(headers, body, varyValues);
   }
 
@@ -104,10 +102,13 @@ final class StoredResponse {
    */
   long ttlSeconds(long nowMillis) {
     long staleness = stalenessMillis(nowMillis);
-    if (staleness < 0) {
-      return lifetimeMillis / 1000 - ageSeconds(nowMillis);
-    }
-    return -((staleness + 999) / 1000);
+    return staleness < 0 ? lifetimeMillis / 1000 - ageSeconds(nowMillis) : -((staleness + 999) / 1000);
+  }
+
+  /** {@link #ttlSeconds} of a response with this lifetime at this age, never purged. */
+  static long ttlSeconds(long lifetimeMillis, long ageMillis) {
+    long staleness = ageMillis - lifetimeMillis;
+    return staleness < 0 ? lifetimeMillis / 1000 - ageMillis / 1000 : -((staleness + 999) / 1000);
   }
 
   /** Marks the response stale from {@code nowMillis} on (a soft purge). */
@@ -125,11 +126,14 @@ final class StoredResponse {
     return etag != null || lastModified != null;
   }
 
-  /** Until when (in the cache's milliseconds) the entry is worth keeping: servable stale, or revalidatable. */
+  /**
+   * Until when (in the cache's milliseconds) the entry is worth keeping: while it can be served stale, and, when it
+   * has validators, for {@code keepForValidationMillis} after it arrived, to be revalidated with a 304.
+   */
   long usefulUntilMillis(long keepForValidationMillis) {
     long staleFrom = responseMillis - initialAgeMillis + lifetimeMillis;
-    long windows = Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
-    return staleFrom + Math.max(windows, hasValidators() ? keepForValidationMillis : 0);
+    long servable = staleFrom + Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+    return hasValidators() ? Math.max(servable, responseMillis + keepForValidationMillis) : servable;
   }
 
   private static int weigh(MultiMap headers, Buffer body, String[] varyValues) {

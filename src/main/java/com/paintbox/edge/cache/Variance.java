@@ -84,7 +84,7 @@ final class Variance {
 
   static String value(String field, MultiMap request) {
     if (field.equals("accept-encoding")) {
-      return encodings(request.get(HttpHeaders.ACCEPT_ENCODING));
+      return encodings(request);
     }
     List<String> lines = request.getAll(field);
     if (lines.isEmpty()) {
@@ -110,6 +110,12 @@ final class Variance {
    * that order, or "identity". A fill sends the bucket to the origin as its Accept-Encoding, so the stored answer
    * is acceptable to every request in the bucket.
    */
+  static String encodings(MultiMap request) {
+    List<String> lines = request.getAll(HttpHeaders.ACCEPT_ENCODING);
+    return encodings(lines.isEmpty() ? null : String.join(",", lines));
+  }
+
+  /** The bucket of one Accept-Encoding value (its lines joined); see {@link #encodings(MultiMap)}. */
   static String encodings(String header) {
     if (header == null) {
       return IDENTITY;
