@@ -83,7 +83,7 @@ public final class OriginCache {
     this.policy = new StoragePolicy(config.heuristic(), config.maxObjectBytes());
     Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     this.store = Caffeine.newBuilder()
-        .maximumWeight(config.maxBytes())
+        .maximumWeight(bound(config))
         .<ResourceKey, Resource>weigher((key, resource) -> resource.weight)
         .expireAfter(new Usefulness(clock))
         .ticker(ticker)
@@ -94,6 +94,15 @@ public final class OriginCache {
         .expireAfterWrite(HINT_MILLIS, TimeUnit.MILLISECONDS).build();
     this.passes = Caffeine.newBuilder().maximumSize(MEMO_ENTRIES).ticker(ticker).executor(maintenance)
         .expireAfterWrite(PASS_MEMORY_MILLIS, TimeUnit.MILLISECONDS).build();
+  }
+
+  /**
+   * Caffeine's bound: the configured bytes less the largest entry, because Caffeine evicts just after a write, so
+   * for an instant it holds the newcomer too; that instant then never takes the cache above EDGE_CACHE_MAX_BYTES.
+   */
+  static long bound(CacheConfig config) {
+    long largest = config.maxObjectBytes() + (64L << 10); // the body plus a generous head
+    return Math.max(config.maxBytes() / 2, config.maxBytes() - largest);
   }
 
   CacheConfig config() {
