@@ -105,7 +105,7 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
       return;
     }
     if (rules.onlyIfCached()) {
-      EdgeResponses.error(in.response(), 504, "not_cached", "only-if-cached, and nothing is stored for it");
+      onlyIfCached(in);
       return;
     }
     if (in.headers().contains(Fields.RANGE)) {
@@ -131,6 +131,10 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
       events.answered(CacheEvents.Result.STALE);
       StoredAnswers.hit(in, stored, now);
       revalidateInBackground(in, key, resource, stored);
+      return;
+    }
+    if (rules.onlyIfCached()) {
+      onlyIfCached(in); // §5.2.1.7: what is stored needs the origin first, which the client ruled out
       return;
     }
     if (in.headers().contains(Fields.RANGE) && !stored.hasValidators()) {
@@ -184,6 +188,12 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
         return;
       }
     }
+  }
+
+  private void onlyIfCached(HttpServerRequest in) {
+    events.answered(CacheEvents.Result.MISS);
+    EdgeResponses.error(in.response(), 504, "not_cached",
+        "only-if-cached, and nothing stored can answer without the origin");
   }
 
   private void bypass(HttpServerRequest in, String fwd, String detail) {

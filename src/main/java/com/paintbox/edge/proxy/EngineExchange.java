@@ -3,6 +3,7 @@ package com.paintbox.edge.proxy;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
@@ -31,10 +32,19 @@ final class EngineExchange implements ProxyInterceptor {
 
   /** The attachment that marks an exchange the edge answers itself: the failure to answer with. */
   private static final String FAILURE = "paintbox-edge.failure";
+  /** The attachment holding the Cache-Status member the answer gets, if any. */
+  private static final String CACHE_STATUS = "paintbox-edge.cache-status";
 
   private final OriginEvents events;
   private final ExchangeListener listener;
   private final boolean trustForwarded;
+
+  /**
+   * The Cache-Status member for the exchange {@link #forward} is handing to the engine. The engine calls
+   * {@link #handleProxyRequest} synchronously from {@code handle}, on this event loop, which is what makes a field
+   * enough to pass it (the engine offers no per-request attachment before its context exists).
+   */
+  private CharSequence handing;
 
   EngineExchange(OriginEvents events, ExchangeListener listener, boolean trustForwarded) {
     this.events = events;
@@ -42,8 +52,21 @@ final class EngineExchange implements ProxyInterceptor {
     this.trustForwarded = trustForwarded;
   }
 
+  /** Hands {@code in} to {@code engine}, its answer to carry {@code cacheStatus} (null for none). */
+  void forward(HttpProxy engine, HttpServerRequest in, CharSequence cacheStatus) {
+    handing = cacheStatus;
+    try {
+      engine.handle(in);
+    } finally {
+      handing = null;
+    }
+  }
+
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+    if (handing != null) {
+      ctx.set(CACHE_STATUS, handing);
+    }
     ProxyRequest request = ctx.request();
     HttpServerRequest in = request.proxiedRequest();
     // The engine's copy of the client's headers is replaced by the one rule's: one set of headers on both paths.
@@ -83,7 +106,7 @@ final class EngineExchange implements ProxyInterceptor {
     }
     // A plain answer, or the origin's refusal of an upgrade, relayed as any other: 5.0.7 would drop its headers
     // and body.
-    return Relay.answer(in, answer, null);
+    return Relay.answer(in, answer, ctx.get(CACHE_STATUS, CharSequence.class));
   }
 
   /**

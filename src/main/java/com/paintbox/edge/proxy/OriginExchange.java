@@ -61,6 +61,7 @@ public final class OriginExchange {
 
   private final OriginClient client;
   private final HttpProxy engine;
+  private final EngineExchange engineRules;
   private final DirectExchange direct;
   private final OriginEvents events;
   private final Transport transport;
@@ -73,9 +74,10 @@ public final class OriginExchange {
     this.events = Objects.requireNonNull(events, "events");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.trustForwarded = origin.trustForwarded();
+    this.engineRules = new EngineExchange(events, listener, trustForwarded);
     this.engine = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http)
         .origin(client)
-        .addInterceptor(new EngineExchange(events, listener, trustForwarded), true);
+        .addInterceptor(engineRules, true);
     this.direct = new DirectExchange(client, events, listener, trustForwarded);
   }
 
@@ -87,7 +89,7 @@ public final class OriginExchange {
     if (transport == Transport.AUTO && DirectExchange.applies(in)) {
       direct.forward(in, cacheStatus);
     } else {
-      engine.handle(in);
+      engineRules.forward(engine, in, cacheStatus);
     }
   }
 
