@@ -12,6 +12,13 @@
 #          origin sends no freshness for it (no Cache-Control, no Expires), so the edge's cache may not store it
 #          and, after the first answer, forwards it as hit-for-miss ("pass"): the pass-through path with the cache on
 #   100k   a 100 KiB page, the same way
+#   tracing  (opt-in: ONLY="jwks 1k tracing") the JWKS hit and the 1 KiB page again, on the edge with tracing off
+#          (edge) beside two more edges exporting OTLP to a sink (an nginx answering 200 on /v1/traces):
+#          edge_s100 samples every trace (OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=1.0),
+#          edge_s1 one in a hundred (0.01); the SDK's batch defaults (5 s, queue 2048), so at these rates the 100 %
+#          edge drops what its queue cannot hold, as it would in production. Rows trace_jwks and trace_1k; the ratio
+#          table gives traced/off, where CPU µs/req at 0.01 should stay within 1.10. The traced edges run like the
+#          edge (origin cache on), so trace_1k is the same hit-for-miss pass-through as 1k.
 # The origin is one nginx serving the three pages; nginx and the edge forward to it over kept-alive connections.
 # nginx and Varnish send the edge's own JWKS header set (Cache-Control, CDN-Cache-Control, …), so responses are
 # alike. The edge runs with its origin cache on (EDGE_CACHE_ENABLED=true, the default size); before the rounds the
@@ -30,7 +37,8 @@
 # Knobs (environment; none starts with EDGE_, which the edge would refuse as an unknown setting): DURATION=10s
 # WARMUP=10s ROUNDS=3 CONNECTIONS=64 SERVER_CPUS=0 CLIENT_CPUS=1 JAVA_OPTS (the edge's JVM flags) JAR (the edge's
 # jar, default target/paintbox-edge.jar) ONLY="jwks cached 1k 100k" PROFILE=none|jfr OUT=bench/results, and ports
-# ORIGIN_PORT NGINX_PORT EDGE_PORT EDGE_ADMIN_PORT VARNISH_PORT (18181-18184, 18193).
+# ORIGIN_PORT NGINX_PORT EDGE_PORT EDGE_ADMIN_PORT VARNISH_PORT (18181-18184, 18193), and for tracing
+# TRACED100_PORT TRACED1_PORT SINK_PORT (18185-18187) and TRACED100_ADMIN_PORT TRACED1_ADMIN_PORT (18194-18195).
 # Writes bench/results/<date>-<time>.md and .png; raw wrk output, logs and profiles go to bench/results/raw/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +57,13 @@ NGINX_PORT=${NGINX_PORT:-18182}
 EDGE_PORT=${EDGE_PORT:-18183}
 VARNISH_PORT=${VARNISH_PORT:-18184}
 EDGE_ADMIN_PORT=${EDGE_ADMIN_PORT:-18193}
+TRACED100_PORT=${TRACED100_PORT:-18185}
+TRACED1_PORT=${TRACED1_PORT:-18186}
+SINK_PORT=${SINK_PORT:-18187}
+TRACED100_ADMIN_PORT=${TRACED100_ADMIN_PORT:-18194}
+TRACED1_ADMIN_PORT=${TRACED1_ADMIN_PORT:-18195}
+# "tracing" in ONLY stands for its two workloads.
+WORKLOADS=$(echo "$ONLY" | sed 's/\btracing\b/trace_jwks trace_1k/')
 # Fixed heap (no resizing mid-run) and pre-touched pages; the collector is left to JVM ergonomics, which picks
 # SerialGC for a JVM confined to one CPU. Logged in the results as the JVM printed them.
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
@@ -104,10 +119,14 @@ else
 fi
 chmod 755 "$SHM"
 EDGE_PID=""
+EDGE_S100_PID=""
+EDGE_S1_PID=""
 VARNISH_PID=""
 cleanup() {
   set +e
-  [ -n "$EDGE_PID" ] && kill "$EDGE_PID" 2>/dev/null && wait "$EDGE_PID" 2>/dev/null
+  for pid in "$EDGE_PID" "$EDGE_S100_PID" "$EDGE_S1_PID"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
   [ -n "$VARNISH_PID" ] && kill "$VARNISH_PID" 2>/dev/null
   for conf in origin front; do
     [ -f "$WORK/$conf.pid" ] && kill "$(cat "$WORK/$conf.pid")" 2>/dev/null
@@ -165,28 +184,41 @@ start_origin() {
   head -c 768 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/origin-www/page-1k-cached.html"
   chmod -R a+rX "$WORK/origin-www"
   # Only the cached page carries freshness; the other two get nginx's Last-Modified and ETag and nothing else.
+  # The OTLP sink of the traced edges shares the origin's nginx and CPUs; its access log counts the exports.
   nginx_start origin "$CLIENT_CPUS" "server { listen 127.0.0.1:$ORIGIN_PORT; root $WORK/origin-www;
     default_type text/html;
-    location = /page-1k-cached.html { add_header Cache-Control \"public, max-age=3600\"; } }"
+    location = /page-1k-cached.html { add_header Cache-Control \"public, max-age=3600\"; } }
+  server { listen 127.0.0.1:$SINK_PORT; client_max_body_size 64m; access_log $WORK/sink.log;
+    location = /v1/traces { return 200; } }"
 }
 
-start_edge() {
-  local loops flags=()
+start_edge() { # pid variable, log name, port, admin port, then extra environment (VAR=value ...)
+  local var=$1 log=$2 port=$3 admin=$4 loops flags=() pid
+  shift 4
   loops=$(cpu_count "$SERVER_CPUS")
   read -r -a flags <<< "$JAVA_OPTS"
-  EDGE_PORT=$EDGE_PORT EDGE_ADMIN_PORT=$EDGE_ADMIN_PORT EDGE_BIND=127.0.0.1 EDGE_EVENT_LOOPS=$loops \
+  env "$@" EDGE_PORT="$port" EDGE_ADMIN_PORT="$admin" EDGE_BIND=127.0.0.1 EDGE_EVENT_LOOPS="$loops" \
     EDGE_ORIGIN_URL="http://127.0.0.1:$ORIGIN_PORT" EDGE_CACHE_ENABLED=true \
     taskset -c "$SERVER_CPUS" java -XX:+PrintCommandLineFlags "${flags[@]}" -jar "$JAR" --dev \
-    > "$WORK/edge.log" 2>&1 &
-  EDGE_PID=$!
+    > "$WORK/$log.log" 2>&1 &
+  pid=$!
+  printf -v "$var" '%s' "$pid"
   for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$EDGE_PORT/_edge/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$EDGE_PID" 2>/dev/null || break
+    curl -fs "http://127.0.0.1:$port/_edge/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
-  cat "$WORK/edge.log" >&2
-  say "the edge did not become ready"
+  cat "$WORK/$log.log" >&2
+  say "the edge ($log) did not become ready"
   exit 1
+}
+
+# The two traced edges: OTLP over HTTP to the sink, parent-based ratio sampling at 100 % and 1 %.
+start_traced_edges() {
+  local otel=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" OTEL_TRACES_SAMPLER=parentbased_traceidratio)
+  start_edge EDGE_S100_PID edge_s100 "$TRACED100_PORT" "$TRACED100_ADMIN_PORT" "${otel[@]}" OTEL_TRACES_SAMPLER_ARG=1.0
+  start_edge EDGE_S1_PID edge_s1 "$TRACED1_PORT" "$TRACED1_ADMIN_PORT" "${otel[@]}" OTEL_TRACES_SAMPLER_ARG=0.01
+  grep -q '"msg":"tracing on"' "$WORK/edge_s1.log" || { say "the traced edge did not turn tracing on"; exit 1; }
 }
 
 # The edge's JWKS response, fetched once: its body becomes nginx's static file, its headers nginx's add_header set.
@@ -278,7 +310,15 @@ check_servers() {
   done
   [[ " $ONLY " == *" cached "* ]] && check_cached
   check_uncached
+  if tracing_wanted; then
+    for port in "$TRACED100_PORT" "$TRACED1_PORT"; do
+      check_same_bytes "http://127.0.0.1:$port/page-1k.html" "$WORK/origin-www/page-1k.html"
+      curl -fs -o /dev/null "http://127.0.0.1:$port/.well-known/jwks.json" || { say "traced edge :$port: no JWKS"; exit 1; }
+    done
+  fi
 }
+
+tracing_wanted() { [[ " $WORKLOADS " == *" trace_"* ]]; }
 
 # Each cache answers the cached page from memory once it has seen it once.
 check_cached() {
@@ -336,6 +376,8 @@ cache_count() { # result
 server_pids() {
   case "$1" in
     edge) echo "$EDGE_PID" ;;
+    edge_s100) echo "$EDGE_S100_PID" ;;
+    edge_s1) echo "$EDGE_S1_PID" ;;
     nginx) pgrep -P "$(cat "$WORK/front.pid")" ;;
     varnish) echo "$VARNISH_PID"; pgrep -P "$VARNISH_PID" ;;
   esac
@@ -351,16 +393,17 @@ cpu_ticks() {
 
 url_of() { # target, workload
   local port path
-  case "$1" in edge) port=$EDGE_PORT ;; nginx) port=$NGINX_PORT ;; varnish) port=$VARNISH_PORT ;; esac
+  case "$1" in edge) port=$EDGE_PORT ;; nginx) port=$NGINX_PORT ;; varnish) port=$VARNISH_PORT ;;
+    edge_s100) port=$TRACED100_PORT ;; edge_s1) port=$TRACED1_PORT ;; esac
   case "$2" in
-    jwks) path=/.well-known/jwks.json ;; cached) path=/page-1k-cached.html ;;
-    1k) path=/page-1k.html ;; 100k) path=/page-100k.html ;;
+    jwks|trace_jwks) path=/.well-known/jwks.json ;; cached) path=/page-1k-cached.html ;;
+    1k|trace_1k) path=/page-1k.html ;; 100k) path=/page-100k.html ;;
   esac
   echo "http://127.0.0.1:$port$path"
 }
 
 peers_of() {
-  case "$1" in jwks|cached) echo "edge nginx varnish" ;; *) echo "edge nginx" ;; esac
+  case "$1" in jwks|cached) echo "edge nginx varnish" ;; trace_*) echo "edge edge_s100 edge_s1" ;; *) echo "edge nginx" ;; esac
 }
 
 # What a peer is doing in a workload, for the ratios table.
@@ -471,7 +514,7 @@ report() {
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   PLOT_DATA=""
   RATIOS=""
-  for w in $ONLY; do
+  for w in $WORKLOADS; do
     PLOT_DATA+="# $w"$'\n'
     for t in $(peers_of "$w"); do
       local rps p50 p75 p90 p99 err cpu us rounds
@@ -489,7 +532,11 @@ report() {
       [ "$t" = edge ] && continue
       local er ep eu pr pp pu
       eval "er=\$RPS_${w}_edge; ep=\$P99_${w}_edge; eu=\$US_${w}_edge; pr=\$RPS_${w}_$t; pp=\$P99_${w}_$t; pu=\$US_${w}_$t"
-      RATIOS+="| $w | edge/$(peer_name "$w" "$t") | $(ratio "$er" "$pr") | $(ratio "$ep" "$pp") | $(ratio "$eu" "$pu") |"$'\n'
+      if [[ $w == trace_* ]]; then # the cost of tracing: traced over off
+        RATIOS+="| $w | $t/edge (off) | $(ratio "$pr" "$er") | $(ratio "$pp" "$ep") | $(ratio "$pu" "$eu") |"$'\n'
+      else
+        RATIOS+="| $w | edge/$(peer_name "$w" "$t") | $(ratio "$er" "$pr") | $(ratio "$ep" "$pp") | $(ratio "$eu" "$pu") |"$'\n'
+      fi
     done
   done
   cache_report
@@ -500,7 +547,7 @@ report() {
 cache_report() {
   CACHE_TABLE="| workload | edge requests counted by its cache | $(echo "$CACHE_RESULTS" | sed 's/ / | /g') |
 |---|---:|$(echo "$CACHE_RESULTS" | sed 's/[a-z]*/---:/g; s/ /|/g')|"
-  for w in $ONLY; do
+  for w in $WORKLOADS; do
     CACHE_TABLE+=$'\n'$(awk -v w="$w" -v order="$CACHE_RESULTS" '
       $1 == w { n[$3] += $4; total += $4 }
       END { k = split(order, r, " "); printf "| %s | %d |", w, total
@@ -550,7 +597,7 @@ tables() {
 plot() { # png
   printf '%s' "$PLOT_DATA" > "$WORK/plot.dat"
   local n=0 w panels=""
-  for w in $ONLY; do
+  for w in $WORKLOADS; do
     panels+="set title '$w ($(peers_of "$w" | sed 's/ / vs /g'))'; plot '$WORK/plot.dat' index $n using 2:xtic(1) title 'p50', '' index $n using 3 title 'p75', '' index $n using 4 title 'p90', '' index $n using 5 title 'p99';"$'\n'
     n=$((n + 1))
   done
@@ -594,7 +641,8 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 
 start_origin
-start_edge
+start_edge EDGE_PID edge "$EDGE_PORT" "$EDGE_ADMIN_PORT"
+tracing_wanted && start_traced_edges
 capture_jwks
 start_front_nginx
 start_varnish
@@ -609,7 +657,7 @@ say "$PINNING"
 say "edge JVM: $EDGE_JVM_FLAGS; $EDGE_START"
 
 say "warming up every target for $WARMUP"
-for w in $ONLY; do
+for w in $WORKLOADS; do
   for t in $(peers_of "$w"); do wrk_run "$(url_of "$t" "$w")" "$WARMUP" > /dev/null; done
 done
 # One more short pass over the edge's paths, so JIT decisions see all of them before round 1.
@@ -620,7 +668,7 @@ if [ "$PROFILE" = jfr ]; then
   jcmd "$EDGE_PID" JFR.start name=bench settings=profile > /dev/null
 fi
 for round in $(seq 1 "$ROUNDS"); do
-  for w in $ONLY; do
+  for w in $WORKLOADS; do
     read -r -a peers <<< "$(peers_of "$w")"
     n=${#peers[@]}
     for i in $(seq 0 $((n - 1))); do
@@ -662,6 +710,7 @@ MD="$OUT/$STAMP.md"
 
 echo
 tables
+tracing_wanted && echo "OTLP sink: $(cat "$WORK/sink.log" 2>/dev/null | grep -c 'POST /v1/traces' || true) exports received"
 echo "$PINNING"
 echo "load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "written: $MD, $PNG"
