@@ -196,6 +196,28 @@ class CacheSecurityTest extends ShieldTestBase {
     assertForwardedHostCannotPoison();
   }
 
+  /**
+   * RFC 7239's {@code Forwarded} says the same as X-Forwarded-Host, and origins that read it (Spring's
+   * ForwardedHeaderFilter, Symfony, Rails) build absolute URLs from its {@code host=}: it must not reach them as the
+   * client wrote it, or the answer must not be stored under the real host's key.
+   */
+  @Test
+  void forwardedFieldHostInjection_cannotPoisonTheEntry() {
+    origin(request -> {
+      String forwarded = request.getHeader("Forwarded");
+      String host = forwarded != null && forwarded.contains("host=")
+          ? forwarded.substring(forwarded.indexOf("host=") + 5).split("[;,]")[0]
+          : request.getHeader("X-Forwarded-Host");
+      answer(request, 200, "page for " + host, "Cache-Control", "max-age=60");
+    });
+
+    Reply attack = get("/page", "Forwarded", "host=evil.example;proto=https");
+    Reply victim = get("/page");
+
+    assertThat(victim.body()).as("the page a normal request gets after the attack (the attack's: %s)", attack.body())
+        .isEqualTo("page for " + authority());
+  }
+
   @Test
   void originalUrlOverride_cannotPoisonTheEntry() {
     assertOverrideBypassesAndStoresNothing("X-Original-URL", "/admin");
