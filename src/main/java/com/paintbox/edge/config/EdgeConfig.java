@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The whole configuration, typed and validated once at start-up. Keys are the environment variables of the
@@ -45,6 +46,14 @@ public record EdgeConfig(
   /** Above this a token no longer fits comfortably in one header line; below 16 it is guessable. */
   private static final int MAX_TOKEN_CHARS = 512;
   private static final int MIN_TOKEN_CHARS = 16;
+  /** {@code EDGE_JWKS_REFRESH_AHEAD_MILLIS=auto}: this fraction of freshness (a tenth), capped below. */
+  private static final int REFRESH_AHEAD_FRACTION = 10;
+  /** The cap of a derived refresh-ahead: 30 s, ample for two AWS attempts of 3 s each and their retries. */
+  private static final Duration MAX_DERIVED_REFRESH_AHEAD = Duration.ofSeconds(30);
+  /** {@code EDGE_JWKS_RETRY_MAX_SECONDS=auto}: 60 s, unless the retry minimum is longer. */
+  private static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(60);
+  /** {@code EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS=auto}: 60 s, unless the response timeout is longer. */
+  private static final Duration DEFAULT_BODY_IDLE = Duration.ofSeconds(60);
 
   /**
    * Reads every setting from the merged layers. Keys nobody reads are refused too: a misspelt key in a file or
@@ -71,7 +80,7 @@ public record EdgeConfig(
             s.millis("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", 100, 60_000),
             s.integer("EDGE_AWS_MAX_ATTEMPTS", 1, 10)));
     s.unread().findFirst().ifPresent(key -> {
-      throw new ConfigException(key, merged.getValue(key), "no such setting (see the configuration table in README.md)");
+      throw new ConfigException(key, merged.getValue(key), "no such setting (see docs/configuration.md)");
     });
     return config;
   }
@@ -104,17 +113,9 @@ public record EdgeConfig(
     Duration fresh = s.seconds("EDGE_JWKS_FRESH_SECONDS", 1, ONE_YEAR_SECONDS);
     Duration swr = s.seconds("EDGE_JWKS_SWR_SECONDS", 0, ONE_YEAR_SECONDS);
     Duration sie = s.seconds("EDGE_JWKS_SIE_SECONDS", 0, ONE_YEAR_SECONDS);
-    Duration ahead = s.millis("EDGE_JWKS_REFRESH_AHEAD_MILLIS", 0, Integer.MAX_VALUE);
-    if (ahead.compareTo(fresh) >= 0) {
-      throw new ConfigException("EDGE_JWKS_REFRESH_AHEAD_MILLIS", ahead.toMillis(),
-          "less than EDGE_JWKS_FRESH_SECONDS (" + fresh.toMillis() + " ms)");
-    }
+    Duration ahead = refreshAhead(s, fresh);
     Duration retryMin = s.millis("EDGE_JWKS_RETRY_MIN_MILLIS", 10, 600_000);
-    Duration retryMax = s.seconds("EDGE_JWKS_RETRY_MAX_SECONDS", 1, 86_400);
-    if (retryMax.compareTo(retryMin) < 0) {
-      throw new ConfigException("EDGE_JWKS_RETRY_MAX_SECONDS", retryMax.toSeconds(),
-          "at least EDGE_JWKS_RETRY_MIN_MILLIS (" + retryMin.toMillis() + " ms)");
-    }
+    Duration retryMax = retryMax(s, retryMin);
     Optional<Path> fallback = s.optional("EDGE_JWKS_FALLBACK_FILE").map(Path::of);
     fallback.ifPresent(path -> {
       if (!Files.isReadable(path)) {
@@ -130,6 +131,38 @@ public record EdgeConfig(
         headerValue(s, "EDGE_JWKS_CDN_CACHE_CONTROL", windows),
         headerValue(s, "EDGE_JWKS_SURROGATE_CONTROL", windows),
         headerValue(s, "EDGE_JWKS_SURROGATE_KEY", "jwks"));
+  }
+
+  /**
+   * {@code auto}: a tenth of freshness, at most {@link #MAX_DERIVED_REFRESH_AHEAD}, so it always starts before
+   * freshness ends. A value written by hand must be shorter than freshness, or a refresh would start on a stale JWKS.
+   */
+  private static Duration refreshAhead(Settings s, Duration fresh) {
+    OptionalInt set = s.integerOrAuto("EDGE_JWKS_REFRESH_AHEAD_MILLIS", 0, Integer.MAX_VALUE);
+    if (set.isEmpty()) {
+      Duration tenth = fresh.dividedBy(REFRESH_AHEAD_FRACTION);
+      return tenth.compareTo(MAX_DERIVED_REFRESH_AHEAD) < 0 ? tenth : MAX_DERIVED_REFRESH_AHEAD;
+    }
+    Duration ahead = Duration.ofMillis(set.getAsInt());
+    if (ahead.compareTo(fresh) >= 0) {
+      throw new ConfigException("EDGE_JWKS_REFRESH_AHEAD_MILLIS", ahead.toMillis(),
+          "\"auto\" or less than EDGE_JWKS_FRESH_SECONDS (" + fresh.toMillis() + " ms)");
+    }
+    return ahead;
+  }
+
+  /** {@code auto}: {@link #DEFAULT_RETRY_MAX}, or the retry minimum when that is longer. */
+  private static Duration retryMax(Settings s, Duration retryMin) {
+    OptionalInt set = s.integerOrAuto("EDGE_JWKS_RETRY_MAX_SECONDS", 1, 86_400);
+    if (set.isEmpty()) {
+      return retryMin.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryMin : DEFAULT_RETRY_MAX;
+    }
+    Duration retryMax = Duration.ofSeconds(set.getAsInt());
+    if (retryMax.compareTo(retryMin) < 0) {
+      throw new ConfigException("EDGE_JWKS_RETRY_MAX_SECONDS", retryMax.toSeconds(),
+          "\"auto\" or at least EDGE_JWKS_RETRY_MIN_MILLIS (" + retryMin.toMillis() + " ms)");
+    }
+    return retryMax;
   }
 
   /** "derived" takes the value built from the windows, "none" omits the header, anything else is sent as is. */
@@ -171,13 +204,7 @@ public record EdgeConfig(
 
   private static OriginConfig origin(Settings s) {
     Duration responseTimeout = s.seconds("EDGE_ORIGIN_TIMEOUT_SECONDS", 1, 3_600);
-    Duration bodyIdle = s.seconds("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", 1, 3_600);
-    // The body idle timeout is a connection-level idle timer, so it also runs while the edge waits for response
-    // headers: shorter than the header wait, it would turn a slow origin's 504 into a 502.
-    if (bodyIdle.compareTo(responseTimeout) < 0) {
-      throw new ConfigException("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", bodyIdle.toSeconds(),
-          "at least EDGE_ORIGIN_TIMEOUT_SECONDS (" + responseTimeout.toSeconds() + ")");
-    }
+    Duration bodyIdle = bodyIdleTimeout(s, responseTimeout);
     return new OriginConfig(
         s.originUrl("EDGE_ORIGIN_URL"),
         responseTimeout,
@@ -187,5 +214,23 @@ public record EdgeConfig(
         s.bool("EDGE_ORIGIN_PRESERVE_HOST"),
         bodyIdle,
         s.bool("EDGE_TRUST_FORWARDED"));
+  }
+
+  /**
+   * {@code auto}: {@link #DEFAULT_BODY_IDLE}, or the response timeout when that is longer. The body idle timeout is a
+   * connection-level idle timer, so it also runs while the edge waits for response headers: shorter than the header
+   * wait, it would turn a slow origin's 504 into a 502. So a value written by hand must be at least that wait.
+   */
+  private static Duration bodyIdleTimeout(Settings s, Duration responseTimeout) {
+    OptionalInt set = s.integerOrAuto("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", 1, 3_600);
+    if (set.isEmpty()) {
+      return responseTimeout.compareTo(DEFAULT_BODY_IDLE) > 0 ? responseTimeout : DEFAULT_BODY_IDLE;
+    }
+    Duration bodyIdle = Duration.ofSeconds(set.getAsInt());
+    if (bodyIdle.compareTo(responseTimeout) < 0) {
+      throw new ConfigException("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", bodyIdle.toSeconds(),
+          "\"auto\" or at least EDGE_ORIGIN_TIMEOUT_SECONDS (" + responseTimeout.toSeconds() + ")");
+    }
+    return bodyIdle;
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -15,6 +16,9 @@ import java.util.stream.Stream;
  * as a string (from the environment), so each read accepts both and names the key when it cannot.
  */
 final class Settings {
+
+  /** The value that asks for a default derived from other settings. */
+  static final String AUTO = "auto";
 
   private final JsonObject values;
   private final Set<String> read = new HashSet<>();
@@ -56,6 +60,25 @@ final class Settings {
     throw new ConfigException(key, values.getValue(key), "an integer from " + min + " to " + max);
   }
 
+  /**
+   * An integer, or empty when the value is {@code auto}: the caller then derives it from other settings. A value
+   * derived that way can never be refused; only values someone wrote can conflict.
+   */
+  OptionalInt integerOrAuto(String key, int min, int max) {
+    if (string(key).equalsIgnoreCase(AUTO)) {
+      return OptionalInt.empty();
+    }
+    try {
+      int value = Integer.parseInt(string(key));
+      if (value >= min && value <= max) {
+        return OptionalInt.of(value);
+      }
+    } catch (NumberFormatException ignored) {
+      // falls through to the message below, which says what would have been accepted
+    }
+    throw new ConfigException(key, values.getValue(key), "\"auto\" or an integer from " + min + " to " + max);
+  }
+
   Duration seconds(String key, int min, int max) {
     return Duration.ofSeconds(integer(key, min, max));
   }
@@ -70,7 +93,7 @@ final class Settings {
    */
   java.util.OptionalLong bytes(String key, long min, long max) {
     String text = string(key).toLowerCase(Locale.ROOT);
-    if (text.equals("auto")) {
+    if (text.equals(AUTO)) {
       return java.util.OptionalLong.empty();
     }
     String digits = text.replaceFirst("(i?b)$", "");

@@ -114,6 +114,73 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_freshnessAlone_refreshAheadDerivesATenthOfIt() {
+    assertThat(load(Map.of("EDGE_JWKS_FRESH_SECONDS", "1")).jwks().refreshAhead()).isEqualTo(Duration.ofMillis(100));
+    assertThat(load(Map.of("EDGE_JWKS_FRESH_SECONDS", "20")).jwks().refreshAhead()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void load_defaultsOrLongFreshness_refreshAheadDerivedIsCappedAt30Seconds() {
+    assertThat(load(Map.of()).jwks().refreshAhead()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(load(Map.of("EDGE_JWKS_FRESH_SECONDS", "3600")).jwks().refreshAhead()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void load_refreshAheadSetByHand_isKeptAndAutoIsAccepted() {
+    assertThat(load(Map.of("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "5000")).jwks().refreshAhead())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(load(Map.of("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "AUTO", "EDGE_JWKS_FRESH_SECONDS", "50")).jwks()
+        .refreshAhead()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void load_refreshAheadSetByHandAgainstDefaultFreshness_namesTheKeyTheUserSet() {
+    ConfigException error = failure(Map.of("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "300000"));
+
+    assertThat(error.key()).isEqualTo("EDGE_JWKS_REFRESH_AHEAD_MILLIS");
+    assertThat(error.getMessage()).contains("less than EDGE_JWKS_FRESH_SECONDS (300000 ms)");
+  }
+
+  @Test
+  void load_refreshAheadNotANumber_saysAutoIsAllowed() {
+    assertThat(failure(Map.of("EDGE_JWKS_REFRESH_AHEAD_MILLIS", "soon")).getMessage())
+        .isEqualTo("EDGE_JWKS_REFRESH_AHEAD_MILLIS=\"soon\": expected \"auto\" or an integer from 0 to 2147483647");
+  }
+
+  @Test
+  void load_originTimeoutAlone_bodyIdleTimeoutFollowsIt() {
+    assertThat(load(Map.of()).origin().bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(load(Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "120")).origin().bodyIdleTimeout())
+        .isEqualTo(Duration.ofSeconds(120));
+    assertThat(load(Map.of("EDGE_ORIGIN_TIMEOUT_SECONDS", "5")).origin().bodyIdleTimeout())
+        .isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void load_bodyIdleTimeoutSetByHandBelowTheResponseTimeout_isRefusedNamingIt() {
+    assertThat(load(Map.of("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", "30")).origin().bodyIdleTimeout())
+        .isEqualTo(Duration.ofSeconds(30));
+    ConfigException error = failure(Map.of("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", "20"));
+
+    assertThat(error.key()).isEqualTo("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS");
+    assertThat(error.getMessage()).contains("at least EDGE_ORIGIN_TIMEOUT_SECONDS (30)");
+  }
+
+  @Test
+  void load_retryMinimumAlone_retryCapFollowsIt() {
+    assertThat(load(Map.of()).jwks().retryMax()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(load(Map.of("EDGE_JWKS_RETRY_MIN_MILLIS", "120000")).jwks().retryMax())
+        .isEqualTo(Duration.ofSeconds(120));
+  }
+
+  @Test
+  void load_retryCapSetByHandBelowTheMinimum_isRefusedNamingIt() {
+    ConfigException error = failure(Map.of("EDGE_JWKS_RETRY_MIN_MILLIS", "5000", "EDGE_JWKS_RETRY_MAX_SECONDS", "2"));
+
+    assertThat(error.key()).isEqualTo("EDGE_JWKS_RETRY_MAX_SECONDS");
+  }
+
+  @Test
   void load_badOriginUrl_isRefused() {
     assertThat(failure(Map.of("EDGE_ORIGIN_URL", "ftp://x")).key()).isEqualTo("EDGE_ORIGIN_URL");
     assertThat(failure(Map.of("EDGE_ORIGIN_URL", "http://x:3000/app")).key()).isEqualTo("EDGE_ORIGIN_URL");
