@@ -48,10 +48,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerAsyncClient;
  * {@link EdgeMain} runs one per process; tests start as many as they like on one Vert.x.
  *
  * <pre>
- *   start: config ─▶ fallback ─▶ cache (first fetch waits for the client) ─▶ public verticles ─▶ summary
+ *   start: config ─▶ fallback ─▶ cache (first fetch waits for the client) ─▶ admin ─▶ public verticles ─▶ "listening"
  *                                  ▲
  *          SDK client built on a worker thread, off the critical path ─┘
- *   close: verticles (in-flight requests finish) ─▶ cache timer ─▶ SDK client
+ *   close: public verticles (in-flight requests finish) ─▶ admin ─▶ cache timer ─▶ SDK client
  * </pre>
  */
 public final class Edge {
@@ -132,26 +132,28 @@ public final class Edge {
     cache.start();
     OriginTelemetry originTelemetry = new OriginTelemetry(registry);
     edge.originCache = originCache(config.cache(), registry, options.clock());
+    // The admin port opens first: whoever waits for the public port and then scrapes or probes the admin one (a
+    // script, Fly's metrics scraper) must never find it closed.
+    AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache);
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();
-    return vertx.deployVerticle(() -> {
-      EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry,
-          loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport()));
-      started.add(verticle);
-      return verticle;
-    }, instances).compose(id -> {
-      edge.deployments.add(id);
+    return vertx.deployVerticle(admin).compose(adminId -> {
+      edge.deployments.add(adminId);
+      edge.adminPort = admin.actualPort();
+      return vertx.deployVerticle(() -> {
+        EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry,
+            loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport()));
+        started.add(verticle);
+        return verticle;
+      }, instances);
+    }).compose(publicId -> {
+      edge.deployments.add(publicId);
       edge.publicPort = started.get(0).actualPort();
-      AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache);
-      return vertx.deployVerticle(admin).compose(adminId -> {
-        edge.deployments.add(adminId);
-        edge.adminPort = admin.actualPort();
-        return vertx.executeBlocking(() -> JvmMeters.bind(registry), false);
-      }).map(jvm -> {
-        edge.jvmMeters = jvm;
-        edge.logSummary();
-        return edge;
-      });
+      return vertx.executeBlocking(() -> JvmMeters.bind(registry), false);
+    }).map(jvm -> {
+      edge.jvmMeters = jvm;
+      edge.logListening();
+      return edge;
     }).recover(failure -> edge.close().transform(closed -> Future.failedFuture(failure)));
   }
 
@@ -212,7 +214,8 @@ public final class Edge {
   public Future<Void> close() {
     lifecycle.startDraining();
     Future<Void> undeployed = Future.succeededFuture();
-    for (String deployment : deployments) { // public first, admin last: see above
+    for (int i = deployments.size() - 1; i >= 0; i--) { // the reverse of start: public first, admin last
+      String deployment = deployments.get(i);
       undeployed = undeployed.eventually(() -> vertx.undeploy(deployment));
     }
     return undeployed.eventually(() -> {
@@ -227,14 +230,15 @@ public final class Edge {
     });
   }
 
-  private void logSummary() {
+  /** The one line that says everything listens: both addresses, and what this machine runs with. */
+  private void logListening() {
     log.atInfo()
+        .addKeyValue("public", config.bind() + ":" + publicPort)
+        .addKeyValue("admin", config.admin().bind() + ":" + adminPort)
         .addKeyValue("region", config.region().orElse("(none)"))
         .addKeyValue("aws_region", config.aws().region())
         .addKeyValue("secret_id", config.jwks().secretId())
         .addKeyValue("origin", config.origin().url().toString())
-        .addKeyValue("port", publicPort)
-        .addKeyValue("admin", config.admin().bind() + ":" + adminPort)
         .addKeyValue("event_loops", config.eventLoops())
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .addKeyValue("fresh_s", config.jwks().fresh().toSeconds())
