@@ -444,20 +444,37 @@ final class Fill {
     StoragePolicy.Asked asked = new StoragePolicy.Asked(false, false, key.rsc);
     StoragePolicy.Verdict renewed = cache.policy().judge(revalidating.status, judged, asked, requestMillis,
         responseMillis);
-    renewed.unshared().forEach(merged::remove);
     merged.remove(HttpHeaders.AGE);
-    StoredResponse updated = new StoredResponse(revalidating.status, revalidating.reason, merged, revalidating.body,
-        revalidating.variance, revalidating.varyValues, renewed,
-        targeted.isEmpty() ? revalidating.edgeCacheControl : targeted, requestMillis, responseMillis);
+    // The 304 answered the leader's request: only the leader gets what it says for one user (a renewed session
+    // cookie, fields named by private= or no-cache=); everyone else, and the store, get the shared copy.
+    MultiMap shared = HttpHeaders.headers().addAll(merged);
+    renewed.unshared().forEach(shared::remove);
+    shared.remove(HttpHeaders.SET_COOKIE);
+    List<String> edgeCacheControl = targeted.isEmpty() ? revalidating.edgeCacheControl : targeted;
+    StoredResponse forLeader = new StoredResponse(revalidating.status, revalidating.reason, merged,
+        revalidating.body, revalidating.variance, revalidating.varyValues, renewed, edgeCacheControl, requestMillis,
+        responseMillis);
+    StoredResponse forOthers = new StoredResponse(revalidating.status, revalidating.reason, shared,
+        revalidating.body, revalidating.variance, revalidating.varyValues, renewed, edgeCacheControl, requestMillis,
+        responseMillis);
     if (renewed.storable()) {
-      cache.store(key, revalidating.variance, updated);
+      cache.store(key, revalidating.variance, forOthers);
     } else {
       cache.remove(key, revalidating);
     }
+    // A 304 that makes the page private makes it one user's: the others go to the origin on their own.
+    boolean personal = "private".equals(renewed.refusal());
     long now = cache.clock().millis();
-    CacheStatus status = CacheStatus.forwarded(fwd).fwdStatus(304).ttl(updated.ttlSeconds(now));
-    all.forEach(subscriber -> dispatch(subscriber,
-        () -> subscriber.serve(updated, status, CacheEvents.Result.REVALIDATED)));
+    CacheStatus status = CacheStatus.forwarded(fwd).fwdStatus(304).ttl(forLeader.ttlSeconds(now));
+    for (Subscriber subscriber : all) {
+      if (subscriber.leader()) {
+        dispatch(subscriber, () -> subscriber.serve(forLeader, status, CacheEvents.Result.REVALIDATED));
+      } else if (personal) {
+        dispatch(subscriber, () -> subscriber.retry(true));
+      } else {
+        dispatch(subscriber, () -> subscriber.serve(forOthers, status, CacheEvents.Result.REVALIDATED));
+      }
+    }
   }
 
   private void store(List<Buffer> body) {

@@ -22,13 +22,18 @@ final class ResourceKey {
   final boolean nextData;
   private final String text;
 
-  ResourceKey(String scheme, String host, String target, boolean rsc, boolean nextData) {
+  /**
+   * @param prefetch the RSC prefetch the request asks for ({@code Next-Router-Prefetch} and
+   *     {@code Next-Router-Segment-Prefetch} values), or null for none
+   */
+  ResourceKey(String scheme, String host, String target, boolean rsc, String prefetch, boolean nextData) {
     this.scheme = scheme;
     this.host = host == null ? "" : host.toLowerCase(Locale.ROOT);
     this.target = target;
     this.rsc = rsc;
     this.nextData = nextData;
-    this.text = scheme + "://" + this.host + target + (rsc ? " rsc" : "") + (nextData ? " data" : "");
+    this.text = scheme + "://" + this.host + target + (rsc ? " rsc" : "")
+        + (prefetch == null ? "" : " prefetch=" + prefetch) + (nextData ? " data" : "");
   }
 
   /** The path of the target, without its query. */

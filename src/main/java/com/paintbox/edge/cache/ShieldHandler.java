@@ -219,7 +219,12 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
     HostAndPort authority = in.authority();
     String host = authority == null ? "" : authority.port() < 0 ? authority.host()
         : authority.host() + ":" + authority.port();
+    MultiMap headers = in.headers();
+    boolean rsc = "1".equals(headers.get("rsc"));
+    String prefetch = headers.get("next-router-prefetch");
+    String segment = headers.get("next-router-segment-prefetch");
+    String prefetchKey = !rsc || (prefetch == null && segment == null) ? null : prefetch + "|" + segment;
     return new ResourceKey(ForwardedHeaders.scheme(in, trustForwarded), host.toLowerCase(Locale.ROOT),
-        OriginForm.of(in.uri()), "1".equals(in.headers().get("rsc")), in.headers().contains("x-nextjs-data"));
+        OriginForm.of(in.uri()), rsc, prefetchKey, headers.contains("x-nextjs-data"));
   }
 }

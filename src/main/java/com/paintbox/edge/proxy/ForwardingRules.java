@@ -17,20 +17,26 @@ import io.vertx.core.http.HttpVersion;
  * fills): what crosses the edge on the way to the origin and on the way back.
  *
  * <pre>
- *   request leg:  client's end-to-end headers (hop-by-hop, Connection-listed, Host, Expect and
- *                 x-middleware-subrequest left out) + X-Forwarded-For/-Proto/-Host + Via
+ *   request leg:  client's end-to-end headers (hop-by-hop, Connection-listed, Host, Expect, the client's own
+ *                 claims about the hop and Next.js's internal markers left out) + X-Forwarded-For/-Proto/-Host + Via
  *   response leg: origin's end-to-end headers (hop-by-hop, Connection-listed and paintbox-edge-cache-control
  *                 left out) + Via + Date when the origin sent none; status and a custom reason phrase as sent
  * </pre>
  *
  * {@code x-middleware-subrequest} is Next.js's internal marker that skips middleware, authentication included
- * (CVE-2025-29927): no client may send it. {@code paintbox-edge-cache-control} is targeted at this edge alone
+ * (CVE-2025-29927), and {@code x-now-route-matches} one that poisons its cache (CVE-2024-46982): no client may send
+ * them. {@code Forwarded}, {@code X-Forwarded-Port}/{@code -Prefix}/{@code -Server} and {@code X-Host} are a
+ * client's claims about the hop, which frameworks build absolute URLs from: the edge says what the hop was
+ * ({@code X-Forwarded-*}) and nothing else does, so no client can make the origin write another host into a page
+ * the cache then shares. {@code paintbox-edge-cache-control} is targeted at this edge alone
  * (RFC 9213 §2) and goes no further. The origin's {@code Date} and {@code Warning} pass as sent, as nginx does.
  */
 public final class ForwardingRules {
 
   private static final AsciiString[] NOT_FORWARDED = {
-      AsciiString.of("host"), AsciiString.of("expect"), AsciiString.of("x-middleware-subrequest")};
+      AsciiString.of("host"), AsciiString.of("expect"), AsciiString.of("x-middleware-subrequest"),
+      AsciiString.of("x-now-route-matches"), AsciiString.of("forwarded"), AsciiString.of("x-forwarded-port"),
+      AsciiString.of("x-forwarded-prefix"), AsciiString.of("x-forwarded-server"), AsciiString.of("x-host")};
   private static final AsciiString[] NOT_RETURNED = {AsciiString.of("paintbox-edge-cache-control")};
 
   private ForwardingRules() {}

@@ -109,14 +109,7 @@ abstract class CacheTestBase {
   }
 
   protected Future<Reply> sendAsync(HttpMethod method, String uri, String... headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
-    for (int i = 0; i < headers.length; i += 2) {
-      options.addHeader(headers[i], headers[i + 1]);
-    }
-    return client.request(options)
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> new Reply(response.statusCode(),
-            MultiMap.caseInsensitiveMultiMap().addAll(response.headers()), body.toString())));
+    return EdgeRequests.send(client, EdgeRequests.options(method, uri, headers), null);
   }
 
   /** The edge's own Cache-Status member of a reply (the last one), or null. */

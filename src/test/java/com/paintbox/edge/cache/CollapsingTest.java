@@ -258,6 +258,6 @@ class CollapsingTest extends ShieldTestBase {
   }
 
   private ResourceKey keyOf(String target) {
-    return new ResourceKey("http", authority(), target, false, false);
+    return new ResourceKey("http", authority(), target, false, null, false);
   }
 }

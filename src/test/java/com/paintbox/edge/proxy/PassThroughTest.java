@@ -281,10 +281,21 @@ class PassThroughTest extends OriginPathTestBase {
     return send(client, options, body);
   }
 
+  /**
+   * The response listener is in place before the request is written: Vert.x 5's client drops body chunks that
+   * arrive before {@code body()} is called (eclipse-vertx/vert.x#5904), and {@code send().compose(read)} may
+   * register it a task too late, which hangs the reply (seen once in a few thousand requests).
+   */
   private static Reply send(HttpClient via, RequestOptions options, Buffer body) {
-    return await(via.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(PassThroughTest::read));
+    return await(via.request(options).compose(request -> {
+      Future<Reply> reply = request.response().compose(PassThroughTest::read);
+      if (body == null) {
+        request.end();
+      } else {
+        request.end(body);
+      }
+      return reply;
+    }));
   }
 
   private static Future<Reply> read(HttpClientResponse response) {
