@@ -1,7 +1,9 @@
 package com.paintbox.edge;
 
 import com.paintbox.edge.config.ConfigException;
+import com.paintbox.edge.dev.DevConsole;
 import com.paintbox.edge.dev.DevMode;
+import com.paintbox.edge.logging.LogConfigurator;
 import com.paintbox.edge.metrics.EdgeMetricsFactory;
 import com.paintbox.edge.proxy.OriginExchange;
 import com.paintbox.edge.tracing.Tracing;
@@ -11,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,10 @@ public final class EdgeMain {
       System.exit(EXIT_CONFIG);
     }
     boolean dev = arguments.contains("--dev");
+    Optional<PrintStream> terminal = dev ? DevConsole.terminal() : Optional.empty();
+    if (terminal.isPresent()) {
+      LogConfigurator.textUnlessChosen(System.getenv()); // a person reads this log; JSON everywhere else
+    }
     Tracing tracing = tracing(); // tracing hook: OFF, loading nothing of the SDK, unless OTEL_* names an exporter
     PrometheusMeterRegistry registry = tracing.newMeterRegistry();
     Vertx vertx = newVertx(registry, tracing);
@@ -46,7 +53,7 @@ public final class EdgeMain {
         ? DevMode.start(vertx, System.getenv()).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
     devMode.compose(mode -> Edge.start(vertx, registry, options(mode)).onSuccess(edge -> {
-      mode.ifPresent(m -> m.announce(edge));
+      mode.ifPresent(m -> m.announce(edge, terminal));
       Shutdown.onSignals(vertx, edge, mode);
     })).onFailure(failure -> {
       if (failure instanceof ConfigException config) {

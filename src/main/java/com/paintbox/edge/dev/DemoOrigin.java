@@ -9,7 +9,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DemoOrigin {
 
+  /** What a person can try, path and what it shows, in the order the class comment gives them. */
+  static final List<Map.Entry<String, String>> PAGES = List.of(
+      Map.entry("/", "a page, public for 60 s: a miss, then hits"),
+      Map.entry("/_next/static/chunks/app-3f9a.js", "a hashed asset, immutable for a year"),
+      Map.entry("/blog/hello", "an ISR page, served stale while it revalidates; RSC: 1 for the flight payload"),
+      Map.entry("/account", "private, with a cookie: never stored"),
+      Map.entry("/hello", "Vary: Accept-Language, one variant per language"),
+      Map.entry("/clock", "fresh for 5 s, then revalidated (304) or replaced"),
+      Map.entry("/echo", "the request as the origin saw it: the headers the edge adds"));
   private static final String PAGE = "<!doctype html><title>Paintbox (demo origin)</title>"
       + "<h1>Paintbox demo origin</h1><p>This page came through paintbox-edge. Try <a href=\"/echo\">/echo</a>, "
       + "<a href=\"/blog/hello\">/blog/hello</a>, <a href=\"/account\">/account</a>, <a href=\"/hello\">/hello</a>, "

@@ -3,6 +3,7 @@ package com.paintbox.edge.dev;
 import com.paintbox.edge.Edge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.PrintStream;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +77,24 @@ public final class DevMode {
     return secrets;
   }
 
-  /** Tells the user where everything is and hands them a token to verify against the served JWKS. */
-  public void announce(Edge edge) {
-    String base = "http://127.0.0.1:" + edge.publicPort();
+  /**
+   * Tells the user where everything is and hands them a token to verify against the served JWKS: a banner when
+   * {@code terminal} is present (a person is watching), else JSON lines, which deploy/lib.sh reads the URLs from.
+   */
+  public void announce(Edge edge, Optional<PrintStream> terminal) {
+    Objects.requireNonNull(edge, "edge");
+    Objects.requireNonNull(terminal, "terminal");
+    URI base = URI.create("http://" + DevBanner.reachableHost(edge.config().bind()) + ":" + edge.publicPort());
+    String jwt = keys.sampleJwt(ISSUER, SAMPLE_TOKEN_LIFETIME);
+    if (terminal.isPresent()) {
+      URI admin = URI.create("http://" + DevBanner.reachableHost(edge.config().admin().bind()) + ":"
+          + edge.adminPort());
+      terminal.get().print(new DevBanner(base, admin, env.get("EDGE_ADMIN_TOKEN"),
+          DevBanner.origin(origin, env.get("EDGE_ORIGIN_URL")), origin.isPresent(), secrets.endpoint(),
+          keys.rsa().getKeyID(), jwt).render());
+      terminal.get().flush();
+      return;
+    }
     log.atInfo().addKeyValue("jwks", base + "/.well-known/jwks.json")
         .addKeyValue("health", base + "/_edge/health")
         .addKeyValue("ready", base + "/_edge/ready")
@@ -86,7 +103,7 @@ public final class DevMode {
         .addKeyValue("admin_token", env.get("EDGE_ADMIN_TOKEN"))
         .log("dev mode: embedded Secrets Manager seeded with private JWKs " + keys.rsa().getKeyID() + ", "
             + keys.ec().getKeyID());
-    log.atInfo().addKeyValue("kid", keys.rsa().getKeyID()).addKeyValue("jwt", keys.sampleJwt(ISSUER, SAMPLE_TOKEN_LIFETIME))
+    log.atInfo().addKeyValue("kid", keys.rsa().getKeyID()).addKeyValue("jwt", jwt)
         .log("dev mode: sample JWT (RS256), verify it against " + base + "/.well-known/jwks.json");
   }
 
