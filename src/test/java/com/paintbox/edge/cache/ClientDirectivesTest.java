@@ -116,10 +116,7 @@ class ClientDirectivesTest extends ShieldTestBase {
   }
 
   /**
-   * FAILS today (reported): ShieldHandler.served checks only-if-cached nowhere, so a stale entry is revalidated
-   * with the origin and the client gets the origin's answer.
-   *
-   * <p>A stale entry with no stale window to serve it under is not "consistent with the other constraints of the
+   * A stale entry with no stale window to serve it under is not "consistent with the other constraints of the
    * request" (§5.2.1.7, §4.2.4): the answer is a 504, and the origin is not asked.
    */
   @Test

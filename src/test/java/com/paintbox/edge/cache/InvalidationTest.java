@@ -172,10 +172,7 @@ class InvalidationTest extends ShieldTestBase {
     assertThat(originCount("/doc")).isEqualTo(2); // the first GET and the OPTIONS
   }
 
-  /**
-   * FAILS today with a body (reported): OriginExchange.forward hands engine exchanges to vertx-http-proxy without
-   * the member, and EngineExchange relays with none, so bodied POSTs (and GETs bypassed for a body) lose it.
-   */
+  /** A POST with a body takes vertx-http-proxy (EngineExchange), one without the direct exchange: both say it. */
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void rfc9211_2_2_unsafeRequest_forwardedForItsMethod_saysFwdMethodOnBothTransports(boolean withBody) {
