@@ -100,6 +100,12 @@ class ValidationTest extends ShieldTestBase {
     assertThat(later.header("Content-Length")).isEqualTo("5");
     assertThat(later.body()).isEqualTo("hello");
     assertThat(originCount("/u")).isEqualTo(2);
+    // what is stored, not only what a hit writes (a hit sets Content-Length from the body anyway)
+    StoredResponse stored = cache().resource(new ResourceKey("http", authority(), "/u", false, null, false))
+        .variants.get(0);
+    assertThat(stored.headers.getAll("Content-Length")).containsExactly("5");
+    assertThat(stored.headers.getAll("X-Build")).containsExactly("2");
+    assertThat(stored.headers.getAll("Cache-Control")).containsExactly("max-age=100");
   }
 
   @Test
