@@ -2,6 +2,7 @@ package com.paintbox.edge.admin;
 
 import com.paintbox.edge.cache.OriginCache;
 import com.paintbox.edge.config.AdminConfig;
+import com.paintbox.edge.http.EdgeResponses;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.server.Lifecycle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,12 +54,26 @@ public final class AdminVerticle extends VerticleBase {
     router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
     router.post("/cache/purge").handler(BodyHandler.create().setBodyLimit(PurgeHandler.MAX_BODY_BYTES))
         .handler(new PurgeHandler(originCache, config, registry));
+    // What the router answers itself (no route, wrong method, a body over the limit, a handler's failure) speaks
+    // as the handlers do; Vert.x Web's defaults are an HTML or empty body without date or no-store.
+    router.errorHandler(404, ctx -> EdgeResponses.error(ctx.response(), 404, "not_found", "no such admin endpoint"));
+    router.errorHandler(405, ctx -> EdgeResponses.error(ctx.response(), 405, "method_not_allowed",
+        "this admin endpoint does not take " + ctx.request().method().name()));
+    router.errorHandler(413, ctx -> EdgeResponses.error(ctx.response(), 413, "body_too_large",
+        "the body is larger than " + PurgeHandler.MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(400, ctx -> EdgeResponses.error(ctx.response(), 400, "bad_request",
+        "the request cannot be read"));
+    router.errorHandler(500, ctx -> EdgeResponses.error(ctx.response(), 500, "internal_error",
+        ctx.failure() == null ? "the admin port failed to answer" : String.valueOf(ctx.failure().getMessage())));
     // Tracing hooks: scrapes and probes are not traced; with tracing on, a scraper asking for OpenMetrics gets it,
     // the one format that carries the histograms' exemplars. Off, /metrics answers as it always has.
     exemplars = Tracing.of(vertx).enabled();
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.port())
-            .setTracingPolicy(TracingPolicy.IGNORE))
+    HttpServerOptions options = new HttpServerOptions().setHost(config.bind()).setPort(config.port())
+        .setTracingPolicy(TracingPolicy.IGNORE);
+    return vertx.createHttpServer(options)
         .requestHandler(router)
+        .invalidRequestHandler(request -> EdgeResponses.invalid(request, options.getMaxInitialLineLength(),
+            options.getMaxHeaderSize()))
         .listen()
         .onSuccess(listening -> server = listening);
   }

@@ -56,7 +56,9 @@ final class RefreshHandler implements Handler<RoutingContext> {
     if (wait > 0 || !lastAccepted.compareAndSet(last, now)) {
       long retryAfter = Math.max(1, Duration.ofNanos(Math.max(wait, 0)).toSeconds() + 1);
       context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-      respond(context, 429, "rate_limited", new JsonObject().put("retry_after_seconds", retryAfter));
+      respond(context, 429, "rate_limited", EdgeResponses.errorBody(429, "rate_limited",
+          "a refresh was forced less than the minimum interval ago; retry after " + retryAfter + " s")
+          .put("retry_after_seconds", retryAfter));
       return;
     }
     cache.refreshNow().onComplete(done -> {
@@ -69,7 +71,8 @@ final class RefreshHandler implements Handler<RoutingContext> {
         FetchFailure failure = FetchFailure.of(done.cause());
         log.atWarn().addKeyValue("error_type", failure.type().label()).log("admin refresh failed");
         respond(context, 502, failure.type() == FetchFailure.Type.INVALID ? "invalid" : "error",
-            new JsonObject().put("error_type", failure.type().label()).put("message", failure.getMessage())
+            EdgeResponses.errorBody(502, "refresh_failed", String.valueOf(failure.getMessage()))
+                .put("error_type", failure.type().label())
                 .put("serving", cache.current().map(d -> (Object) d.kids()).orElse(null)));
       }
     });

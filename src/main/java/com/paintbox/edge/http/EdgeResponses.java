@@ -1,5 +1,7 @@
 package com.paintbox.edge.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -8,6 +10,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one writer of answers the edge makes itself (its refusals, its 502/504, health, readiness, admin results), so
@@ -56,7 +59,7 @@ public final class EdgeResponses {
    * @param allow the {@code allow} value of a 405, else null
    */
   public static Future<Void> refuse(HttpServerRequest request, int status, String code, String message,
-      CharSequence allow) {
+      @Nullable CharSequence allow) {
     HttpServerResponse response = request.response();
     if (allow != null) {
       response.putHeader(HttpHeaders.ALLOW, allow);
@@ -71,6 +74,31 @@ public final class EdgeResponses {
         request.connection().close();
       }
     });
+  }
+
+  /**
+   * Answers a request Netty could not decode, which Vert.x hands to {@code HttpServer.invalidRequestHandler} instead
+   * of the request handler: 414 for a request line over the limit, 431 for a header section over it, else 400. Vert.x's
+   * own handler answers with an empty body and no {@code date}; this one speaks as every other refusal does.
+   *
+   * @param maxRequestLineBytes the configured limit, named in the 414's message
+   * @param maxHeaderBytes the configured limit, named in the 431's message
+   * @return the status answered
+   */
+  public static int invalid(HttpServerRequest request, int maxRequestLineBytes, int maxHeaderBytes) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      refuse(request, 414, "request_line_too_long",
+          "the request line is longer than " + maxRequestLineBytes + " bytes", null);
+      return 414;
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      refuse(request, 431, "headers_too_large",
+          "the request's header section is larger than " + maxHeaderBytes + " bytes", null);
+      return 431;
+    }
+    refuse(request, 400, "bad_request", "the request cannot be parsed as HTTP", null);
+    return 400;
   }
 
   private static HttpServerResponse head(HttpServerResponse response, int status) {

@@ -72,10 +72,11 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     jwks = new JwksHandler(cache, config.jwks(), events);
-    guard = new RequestGuard(originEvents);
+    guard = new RequestGuard(originEvents, config.maxRequestLineBytes(), config.maxHeaderBytes());
     origin = originSide.apply(vertx);
     return vertx.createHttpServer(serverOptions(config))
         .requestHandler(this::route)
+        .invalidRequestHandler(guard::invalid)
         .listen()
         .onSuccess(listening -> server = listening);
   }

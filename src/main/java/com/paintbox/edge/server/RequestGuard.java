@@ -32,8 +32,8 @@ import java.util.WeakHashMap;
  *       RFC 9112 §6.1 requires, so nothing pipelined behind such a request is ever read as a request.</li>
  *   <li>A request-target that is neither origin-form, absolute-form nor {@code *}, or holds a control character,
  *       → 400; so does a {@code Host} that Vert.x cannot parse, and a header name that is not a token. Duplicate or
- *       invalid
- *       {@code Content-Length}, oversized request lines (414) and headers (431) are refused earlier by Netty.</li>
+ *       invalid {@code Content-Length}, oversized request lines (414) and headers (431) are found earlier by
+ *       Netty, and refused here in the edge's voice ({@link #invalid}).</li>
  * </ul>
  *
  * It also answers {@code Expect: 100-continue} itself; the forwarding rules then drop the expectation, already met.
@@ -46,9 +46,21 @@ final class RequestGuard {
   private static final boolean[] TOKEN = tokenChars();
   private final Set<HttpConnection> closing = Collections.newSetFromMap(new WeakHashMap<>());
   private final OriginEvents events;
+  private final int maxRequestLineBytes;
+  private final int maxHeaderBytes;
 
-  RequestGuard(OriginEvents events) {
+  RequestGuard(OriginEvents events, int maxRequestLineBytes, int maxHeaderBytes) {
     this.events = events;
+    this.maxRequestLineBytes = maxRequestLineBytes;
+    this.maxHeaderBytes = maxHeaderBytes;
+  }
+
+  /**
+   * A request Netty could not decode (a request line or header section over the limits, a malformed head): refused
+   * in the edge's voice, counted as every other refusal. Vert.x closes the connection once it is answered.
+   */
+  void invalid(HttpServerRequest request) {
+    events.edgeAnswered(EdgeResponses.invalid(request, maxRequestLineBytes, maxHeaderBytes));
   }
 
   /** True when the request may go on to the origin; otherwise it has been answered (or its connection closed). */
