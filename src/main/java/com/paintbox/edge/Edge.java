@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.paintbox.edge.cache.Invalidation;
 import com.paintbox.edge.cache.OriginCache;
 import com.paintbox.edge.cache.ShieldHandler;
+import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.CacheConfig;
 import com.paintbox.edge.config.ConfigLoader;
 import com.paintbox.edge.config.EdgeConfig;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -116,7 +118,8 @@ public final class Edge {
 
   private static Future<Edge> start(Vertx vertx, PrometheusMeterRegistry registry, EdgeConfig config,
       Options options) {
-    var fallback = Fallback.load(config.jwks().fallbackFile());
+    Codecs codecs = Codecs.load(config.compression());
+    var fallback = Fallback.load(config.jwks().fallbackFile(), codecs);
     Tracing tracing = Tracing.of(vertx); // tracing hook: spans for the AWS calls and the JWKS fetches (OFF: none)
     Future<SecretsManagerAsyncClient> client = vertx.executeBlocking(() -> SecretsClients.create(config.aws(),
         options.secretsEndpoint(), options.credentials(), tracing.awsInterceptors()), false);
@@ -124,14 +127,14 @@ public final class Edge {
     StartupClock startup = new StartupClock(registry, fallback.isPresent());
     JwksCache cache = new JwksCache(tracing.keySource(new SecretsManagerKeySource(client, config.jwks().secretId())),
         config.jwks(), Ticker.systemTicker(), TaskScheduler.of(vertx), fallback,
-        JwksEvents.all(telemetry, startup, tracing.jwksEvents()));
+        JwksEvents.all(telemetry, startup, tracing.jwksEvents()), codecs);
     telemetry.bindGauges(cache);
     Edge edge = new Edge(vertx, config, cache, client);
     Gauge.builder(EdgeMeters.READY, edge.lifecycle, l -> l.ready() ? 1 : 0)
         .description("1 while /_edge/ready answers 200").register(registry);
     cache.start();
     OriginTelemetry originTelemetry = new OriginTelemetry(registry);
-    edge.originCache = originCache(config.cache(), registry, options.clock());
+    edge.originCache = originCache(vertx, config.cache(), registry, options.clock(), codecs);
     // The admin port opens first: whoever waits for the public port and then scrapes or probes the admin one (a
     // script, Fly's metrics scraper) must never find it closed.
     AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache);
@@ -142,7 +145,7 @@ public final class Edge {
       edge.adminPort = admin.actualPort();
       return vertx.deployVerticle(() -> {
         EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry,
-            loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport()));
+            loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport(), codecs));
         started.add(verticle);
         return verticle;
       }, instances);
@@ -158,21 +161,27 @@ public final class Edge {
   }
 
   /** The origin cache, shared by every event loop; empty when EDGE_CACHE_ENABLED is false. */
-  private static Optional<OriginCache> originCache(CacheConfig config, PrometheusMeterRegistry registry, Clock clock) {
+  private static Optional<OriginCache> originCache(Vertx vertx, CacheConfig config, PrometheusMeterRegistry registry,
+      Clock clock, Codecs codecs) {
     if (!config.enabled()) {
       return Optional.empty();
     }
     CacheTelemetry telemetry = new CacheTelemetry(registry);
-    OriginCache originCache = new OriginCache(config, clock, telemetry, Runnable::run);
+    // Stored bodies are compressed once each, at the stored levels, on Vert.x's worker pool: never on an event loop.
+    Executor compressor = task -> vertx.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false);
+    OriginCache originCache = new OriginCache(config, clock, telemetry, Runnable::run, codecs, compressor);
     telemetry.bindGauges(originCache);
     return Optional.of(originCache);
   }
 
   /** One event loop's origin side: its exchange, and the origin cache in front of it when there is one. */
   private static EdgeVerticle.OriginSide originSide(Vertx loop, EdgeConfig config, OriginTelemetry events,
-      Optional<OriginCache> originCache, OriginExchange.Transport transport) {
+      Optional<OriginCache> originCache, OriginExchange.Transport transport, Codecs codecs) {
     ExchangeListener listener = originCache.<ExchangeListener>map(Invalidation::new).orElse(ExchangeListener.NONE);
-    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport);
+    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport, codecs);
     Handler<HttpServerRequest> route = originCache.isPresent()
         ? new ShieldHandler(originCache.get(), exchange, config.origin().trustForwarded())
         : request -> exchange.forward(request, null);

@@ -1,9 +1,12 @@
 package com.paintbox.edge.cache;
 
+import com.paintbox.edge.compression.Codecs;
+import com.paintbox.edge.compression.OnTheFly;
 import com.paintbox.edge.http.Framing;
 import com.paintbox.edge.proxy.ForwardingRules;
 import com.paintbox.edge.proxy.OriginExchange;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +38,7 @@ final class ClientAnswer implements Fill.Subscriber {
   private Fill fill;
   private boolean done;
   private boolean closeDelimited;
+  private Codecs.StreamEncoder encoder;
 
   /**
    * @param leader the request that starts the fill (not one that waits on it)
@@ -115,6 +119,7 @@ final class ClientAnswer implements Fill.Subscriber {
     ForwardingRules.status(response, head.status(), head.reason());
     response.headers().addAll(headers);
     ForwardingRules.cacheStatus(response.headers(), status.toString());
+    encoder = OnTheFly.begin(in, exchange.codecs()); // the stored copy is compressed later, once, at its own levels
     if (in.method() == HttpMethod.HEAD) {
       finish(response);
       return;
@@ -131,9 +136,13 @@ final class ClientAnswer implements Fill.Subscriber {
       leave();
       return;
     }
-    int length = chunk.length();
+    Buffer out = encoder == null ? chunk : encoder.encode(chunk);
+    if (out.length() == 0) {
+      return;
+    }
+    int length = out.length();
     pending.addAndGet(length);
-    in.response().write(chunk).onComplete(written -> {
+    in.response().write(out).onComplete(written -> {
       if (pending.addAndGet(-length) <= Fill.LOW_WATER_BYTES && fill.paused()) {
         fill.resumeIfDrained();
       }
@@ -146,7 +155,8 @@ final class ClientAnswer implements Fill.Subscriber {
       return;
     }
     done = true;
-    in.response().end().onComplete(ended -> {
+    Future<Void> ended = encoder == null ? in.response().end() : in.response().end(encoder.finish());
+    ended.onComplete(written -> {
       if (closeDelimited) {
         in.connection().close();
       }
@@ -183,6 +193,9 @@ final class ClientAnswer implements Fill.Subscriber {
   public void cut() {
     if (!done) {
       done = true;
+      if (encoder != null) {
+        encoder.abandon();
+      }
       in.response().reset();
     }
   }
@@ -207,6 +220,10 @@ final class ClientAnswer implements Fill.Subscriber {
 
   private void leave() {
     done = true;
+    if (encoder != null) {
+      encoder.abandon();
+      encoder = null;
+    }
     fill.leave(this);
   }
 }

@@ -1,5 +1,6 @@
 package com.paintbox.edge.cache;
 
+import com.paintbox.edge.compression.Coding;
 import com.paintbox.edge.http.Fields;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -40,15 +41,29 @@ final class Conditionals {
     return sinceSeconds != HttpDates.INVALID && modified != HttpDates.INVALID && modified <= sinceSeconds;
   }
 
-  /** RFC 9110 §8.8.3.2: equal opaque tags, whether either is weak; "*" matches any current representation. */
+  /**
+   * RFC 9110 §8.8.3.2: equal opaque tags, whether either is weak; "*" matches any current representation. A tag
+   * the edge derived for one of its codings ({@code "abc-br"}) matches too: every coding of a stored response is
+   * the same content, so a client holding the Brotli copy need not download the gzip one.
+   */
   static boolean anyWeakMatch(List<String> lines, String etag) {
     String tag = opaque(etag);
     for (String line : lines) {
       for (String member : line.split(",")) {
         String candidate = member.trim();
-        if (candidate.equals("*") || (!candidate.isEmpty() && opaque(candidate).equals(tag))) {
+        if (candidate.equals("*") || (!candidate.isEmpty() && (opaque(candidate).equals(tag) || derived(candidate, tag)))) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  private static boolean derived(String candidate, String tag) {
+    for (Coding coding : Coding.values()) {
+      String identity = coding == Coding.IDENTITY ? null : coding.identityOf(candidate);
+      if (identity != null && identity.equals(tag)) {
+        return true;
       }
     }
     return false;

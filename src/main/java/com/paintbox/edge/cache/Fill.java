@@ -143,7 +143,10 @@ final class Fill {
   void start() {
     MultiMap headers = exchange.requestHeaders(leaderRequest);
     CLIENT_ONLY.forEach(headers::remove); // the client's conditionals and directives are answered here
-    headers.set(HttpHeaders.ACCEPT_ENCODING, Variance.encodings(leaderRequest.headers()));
+    // The edge compresses itself: the origin is asked for identity, so one stored body serves every client. Else
+    // the request's bucket, so the stored answer suits every request in it.
+    headers.set(HttpHeaders.ACCEPT_ENCODING,
+        cache.codecs().enabled() ? "identity" : Variance.encodings(leaderRequest.headers()));
     if (revalidating != null) {
       if (revalidating.etag != null) {
         headers.set(HttpHeaders.IF_NONE_MATCH, revalidating.etag);
@@ -306,7 +309,7 @@ final class Fill {
   }
 
   private void storable(HttpClientResponse response, StoragePolicy.Verdict judged) {
-    Variance answered = Variance.of(response.headers());
+    Variance answered = Variance.of(response.headers(), cache.codecs().enabled());
     cache.hint(key, answered);
     MultiMap leaderHeaders = HttpHeaders.headers();
     ForwardingRules.response(response.headers(), response.version(), leaderHeaders, false);
@@ -451,12 +454,13 @@ final class Fill {
     renewed.unshared().forEach(shared::remove);
     shared.remove(HttpHeaders.SET_COOKIE);
     List<String> edgeCacheControl = targeted.isEmpty() ? revalidating.edgeCacheControl : targeted;
+    boolean compressible = cache.codecs().compressible(revalidating.status, shared, revalidating.body.length());
     StoredResponse forLeader = new StoredResponse(revalidating.status, revalidating.reason, merged,
         revalidating.body, revalidating.variance, revalidating.varyValues, renewed, edgeCacheControl, requestMillis,
-        responseMillis);
+        responseMillis, compressible);
     StoredResponse forOthers = new StoredResponse(revalidating.status, revalidating.reason, shared,
         revalidating.body, revalidating.variance, revalidating.varyValues, renewed, edgeCacheControl, requestMillis,
-        responseMillis);
+        responseMillis, compressible);
     if (renewed.storable()) {
       cache.store(key, revalidating.variance, forOthers);
     } else {
@@ -484,7 +488,8 @@ final class Fill {
     headers.remove(HttpHeaders.AGE); // computed per answer from the times below
     List<String> targeted = answer.headers().getAll(Fields.EDGE_CACHE_CONTROL);
     StoredResponse stored = new StoredResponse(head.status(), head.reason(), headers, whole, variance, values,
-        verdict, targeted, requestMillis, responseMillis);
+        verdict, targeted, requestMillis, responseMillis,
+        cache.codecs().compressible(head.status(), headers, whole.length()));
     cache.store(key, variance, stored);
   }
 

@@ -5,7 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.paintbox.edge.compression.Codecs;
+import com.paintbox.edge.compression.Coding;
 import com.paintbox.edge.config.CacheConfig;
+import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +70,8 @@ public final class OriginCache {
   private static final long HINT_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
   private final CacheConfig config;
+  private final Codecs codecs;
+  private final Executor compressor;
   private final Clock clock;
   private final CacheEvents events;
   private final StoragePolicy policy;
@@ -76,8 +81,16 @@ public final class OriginCache {
   /** Fills in flight, by {@link #fillKey}. */
   final Map<String, Fill> fills = new ConcurrentHashMap<>();
 
-  public OriginCache(CacheConfig config, Clock clock, CacheEvents events, Executor maintenance) {
+  /**
+   * @param maintenance runs Caffeine's upkeep (the caller's thread does: it is small and bounded)
+   * @param codecs the codings stored responses are kept in besides identity
+   * @param compressor runs the compression of a stored body, once per entry and coding, off the event loops
+   */
+  public OriginCache(CacheConfig config, Clock clock, CacheEvents events, Executor maintenance, Codecs codecs,
+      Executor compressor) {
     this.config = Objects.requireNonNull(config, "config");
+    this.codecs = Objects.requireNonNull(codecs, "codecs");
+    this.compressor = Objects.requireNonNull(compressor, "compressor");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.events = Objects.requireNonNull(events, "events");
     this.policy = new StoragePolicy(config.heuristic(), config.maxObjectBytes());
@@ -107,6 +120,10 @@ public final class OriginCache {
 
   CacheConfig config() {
     return config;
+  }
+
+  Codecs codecs() {
+    return codecs;
   }
 
   Clock clock() {
@@ -161,6 +178,23 @@ public final class OriginCache {
     passes.invalidate(key);
     store.asMap().compute(key, (k, old) -> old == null ? Resource.of(k, variance, response)
         : old.with(variance, response));
+    if (response.compressible && !codecs.encodings().isEmpty()) {
+      compressor.execute(() -> compress(key, response));
+    }
+  }
+
+  /**
+   * Compresses a stored body in every coding offered, at the stored levels (paid once per entry, so the hits that
+   * follow never compress), then has Caffeine weigh the entry again. Until it is done, hits get identity.
+   */
+  private void compress(ResourceKey key, StoredResponse response) {
+    Buffer[] bodies = new Buffer[Coding.values().length];
+    for (Coding coding : codecs.encodings()) {
+      bodies[coding.ordinal()] = codecs.compress(coding, response.body);
+    }
+    response.encoded(bodies);
+    store.asMap().computeIfPresent(key, (k, resource) ->
+        resource.variants.contains(response) ? resource.reweighed() : resource);
   }
 
   /** Removes one stored response (the origin no longer lets it be stored, or it was replaced meanwhile). */

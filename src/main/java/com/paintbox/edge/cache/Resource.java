@@ -25,7 +25,7 @@ final class Resource {
     this.variants = variants;
     int bytes = key.toString().length() * 2;
     for (StoredResponse variant : variants) {
-      bytes += variant.weight;
+      bytes += variant.weight();
     }
     this.weight = bytes;
   }
@@ -70,6 +70,11 @@ final class Resource {
     List<StoredResponse> kept = new ArrayList<>(variants);
     kept.remove(response);
     return kept.isEmpty() ? null : new Resource(key, variance, List.copyOf(kept));
+  }
+
+  /** The same resource, weighed again (a variant's compressed bodies arrived). */
+  Resource reweighed() {
+    return new Resource(key, variance, variants);
   }
 
   /** The latest moment any variant is still worth keeping, in the cache's milliseconds. */

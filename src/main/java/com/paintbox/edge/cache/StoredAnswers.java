@@ -1,5 +1,9 @@
 package com.paintbox.edge.cache;
 
+import com.paintbox.edge.compression.AcceptEncoding;
+import com.paintbox.edge.compression.Coding;
+import com.paintbox.edge.compression.VaryHeader;
+import com.paintbox.edge.http.EdgeResponses;
 import com.paintbox.edge.http.Fields;
 import com.paintbox.edge.proxy.ForwardingRules;
 import io.vertx.core.MultiMap;
@@ -8,16 +12,19 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Writes a stored response to a client: whole, as a 304 when the client's own conditional says its copy is current
- * (RFC 9111 §4.3.2), or one byte range of it (RFC 9110 §14). Always with the {@code Age} the RFC computes
- * (§4.2.3) and the edge's {@code Cache-Status} member after any upstream's.
+ * Writes a stored response to a client: whole, in the coding the client prefers among those the entry holds
+ * (RFC 9110 §12.5.3; never compressed here, only chosen), as a 304 when the client's own conditional says its copy
+ * is current (RFC 9111 §4.3.2), or one byte range of the identity body (RFC 9110 §14). Always with the {@code Age}
+ * the RFC computes (§4.2.3) and the edge's {@code Cache-Status} member after any upstream's.
  *
- * <p>A plain hit is the hot path: its head is a read-only header map kept on the stored response and rebuilt only
- * when its {@code Age} or {@code ttl} changes, at most once a second, so a hit costs a lookup and a write. Vert.x
- * references the shared map instead of copying it and, with {@code vertx.cacheImmutableHttpResponseHeaders}, writes
- * the bytes it rendered once.
+ * <p>A plain hit is the hot path: its head is a read-only header map kept on the stored response, one per coding,
+ * rebuilt only when its {@code Age} or {@code ttl} changes, at most once a second, so a hit costs a lookup, a
+ * negotiation and a write. Vert.x references the shared map instead of copying it and, with
+ * {@code vertx.cacheImmutableHttpResponseHeaders}, writes the bytes it rendered once.
  */
 final class StoredAnswers {
 
@@ -28,12 +35,17 @@ final class StoredAnswers {
     long age = stored.ageSeconds(nowMillis);
     long ttl = stored.ttlSeconds(nowMillis);
     if (plain(in, stored)) {
-      HitHead head = stored.memo;
-      if (head == null || head.age() != age || head.ttl() != ttl) {
-        head = new HitHead(age, ttl, headers(stored, age, CacheStatus.hit().ttl(ttl).toString()));
-        stored.memo = head;
+      Coding coding = coding(in, stored);
+      if (coding == AcceptEncoding.NOT_ACCEPTABLE) {
+        notAcceptable(in);
+        return;
       }
-      write(in, stored, head.headers());
+      HitHead head = stored.memos[coding.ordinal()];
+      if (head == null || head.age() != age || head.ttl() != ttl) {
+        head = new HitHead(age, ttl, headers(stored, coding, age, CacheStatus.hit().ttl(ttl).toString()));
+        stored.memos[coding.ordinal()] = head;
+      }
+      write(in, stored, coding, head.headers());
       return;
     }
     serve(in, stored, nowMillis, CacheStatus.hit().ttl(ttl));
@@ -44,20 +56,30 @@ final class StoredAnswers {
     long age = stored.ageSeconds(nowMillis);
     MultiMap request = in.headers();
     HttpServerResponse response = in.response();
+    boolean ranged = stored.status == 200 && request.contains(Fields.RANGE);
+    Coding coding = ranged ? Coding.IDENTITY : coding(in, stored);
+    if (coding == AcceptEncoding.NOT_ACCEPTABLE) {
+      notAcceptable(in);
+      return;
+    }
     if (stored.status == 200 && Conditionals.present(request)
         && Conditionals.notModified(request, stored.etag, stored.lastModified)) {
       MultiMap headers = response.headers();
       Conditionals.notModifiedHeaders(stored.headers, headers);
+      if (stored.etag != null) {
+        headers.set(HttpHeaders.ETAG, coding.etag(stored.etag));
+      }
+      varyOnEncoding(stored, headers);
       headers.set(HttpHeaders.AGE, Long.toString(age));
       ForwardingRules.cacheStatus(headers, status.toString());
       response.setStatusCode(304).end();
       return;
     }
-    MultiMap headers = headers(stored, age, status.toString());
-    long[] range = stored.status == 200 && request.contains(Fields.RANGE)
-        ? Ranges.select(request, stored.body.length(), stored.etag, stored.lastModified) : Ranges.WHOLE;
+    MultiMap headers = headers(stored, coding, age, status.toString());
+    long[] range = ranged ? Ranges.select(request, stored.body.length(), stored.etag, stored.lastModified)
+        : Ranges.WHOLE;
     if (range == Ranges.WHOLE) {
-      write(in, stored, headers);
+      write(in, stored, coding, headers);
       return;
     }
     long length = stored.body.length();
@@ -80,30 +102,76 @@ final class StoredAnswers {
     }
   }
 
-  /** True when nothing about the request changes the answer: no conditional, no range. */
+  /**
+   * The coding to send {@code stored} in: for a compressible response, the smallest of the codings it holds that the
+   * client accepts most; identity while its compressed bodies are still being made, and for everything else.
+   */
+  private static Coding coding(HttpServerRequest in, StoredResponse stored) {
+    if (!stored.compressible) {
+      return Coding.IDENTITY;
+    }
+    List<String> lines = in.headers().getAll(HttpHeaders.ACCEPT_ENCODING);
+    if (lines.isEmpty()) {
+      return Coding.IDENTITY;
+    }
+    List<Coding> held = new ArrayList<>(Coding.values().length);
+    for (Coding coding : Coding.values()) {
+      if (stored.body(coding) != null) {
+        held.add(coding);
+      }
+    }
+    String header = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
+    return AcceptEncoding.choose(header, held, coding -> stored.body(coding).length());
+  }
+
+  /** RFC 9110 §15.5.7: the client refused every coding the response could be sent in, identity included. */
+  private static void notAcceptable(HttpServerRequest in) {
+    in.response().putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    EdgeResponses.error(in.response(), 406, "not_acceptable",
+        "no content coding acceptable to the client is available (Accept-Encoding refuses identity)");
+  }
+
+  /** True when nothing about the request changes the answer but its Accept-Encoding: no conditional, no range. */
   private static boolean plain(HttpServerRequest in, StoredResponse stored) {
     MultiMap request = in.headers();
     return !(stored.status == 200 && (Conditionals.present(request) || request.contains(Fields.RANGE)));
   }
 
-  private static void write(HttpServerRequest in, StoredResponse stored, MultiMap headers) {
+  private static void write(HttpServerRequest in, StoredResponse stored, Coding coding, MultiMap headers) {
     HttpServerResponse response = in.response();
     ForwardingRules.status(response, stored.status, stored.reason);
     response.headers().setAll(headers);
     if (in.method() == HttpMethod.HEAD) {
       response.end();
     } else {
-      response.end(stored.body);
+      response.end(stored.body(coding));
     }
   }
 
-  /** The head of a whole stored response: its headers, Age, the exact length, and the Cache-Status list. */
-  private static MultiMap headers(StoredResponse stored, long age, String member) {
+  /**
+   * The head of a whole stored response in {@code coding}: its headers, Age, the exact length, the coding and its
+   * own strong ETag, {@code Vary: Accept-Encoding} when the coding depends on it, and the Cache-Status list.
+   */
+  private static MultiMap headers(StoredResponse stored, Coding coding, long age, String member) {
     MultiMap headers = HttpHeaders.headers().addAll(stored.headers);
     headers.set(HttpHeaders.AGE, Long.toString(age));
-    headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(stored.body.length()));
+    headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(stored.body(coding).length()));
+    if (coding != Coding.IDENTITY) {
+      headers.set(HttpHeaders.CONTENT_ENCODING, coding.token());
+      if (stored.etag != null) {
+        headers.set(HttpHeaders.ETAG, coding.etag(stored.etag));
+      }
+    }
+    varyOnEncoding(stored, headers);
     ForwardingRules.cacheStatus(headers, member);
     return headers.copy(false);
+  }
+
+  /** Adds Accept-Encoding to Vary when the response's coding depends on it and Vary does not say so already. */
+  static void varyOnEncoding(StoredResponse stored, MultiMap headers) {
+    if (stored.compressible) {
+      VaryHeader.addAcceptEncoding(headers);
+    }
   }
 
   /** The head of a plain hit for one (Age, ttl) pair. */

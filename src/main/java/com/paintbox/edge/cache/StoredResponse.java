@@ -1,5 +1,6 @@
 package com.paintbox.edge.cache;
 
+import com.paintbox.edge.compression.Coding;
 import com.paintbox.edge.http.Fields;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -50,16 +51,24 @@ final class StoredResponse {
   final long staleWhileRevalidateMillis;
   final long staleIfErrorMillis;
   final boolean alwaysRevalidate;
-  final int weight;
+  /** Worth compressing for clients that accept it (type, size, no no-transform, no coding of its own). */
+  final boolean compressible;
+  private final int baseWeight;
   /** current_age at response_time: corrected_initial_age. */
   private final long initialAgeMillis;
   /** Set by a soft purge: the response is stale from then on. 0 while not purged. */
   private volatile long purgedAtMillis;
-  /** The answer's head for the second it was built in; rebuilt when the second turns. */
-  volatile StoredAnswers.HitHead memo;
+  /** The answer's head per coding for the second it was built in; rebuilt when the second turns. */
+  final StoredAnswers.HitHead[] memos = new StoredAnswers.HitHead[Coding.values().length];
+  /**
+   * The body in each coding besides identity, by {@link Coding#ordinal()}, once compressed in the background (at
+   * the stored levels); null until then, and then replaced whole, never changed in place.
+   */
+  private volatile Buffer[] encoded;
 
   StoredResponse(int status, String reason, MultiMap headers, Buffer body, Variance variance, String[] varyValues,
-      StoragePolicy.Verdict verdict, List<String> edgeCacheControl, long requestMillis, long responseMillis) {
+      StoragePolicy.Verdict verdict, List<String> edgeCacheControl, long requestMillis, long responseMillis,
+      boolean compressible) {
     this.status = status;
     this.reason = reason;
     this.headers = headers;
@@ -78,7 +87,35 @@ final class StoredResponse {
     this.alwaysRevalidate = verdict.alwaysRevalidate();
     this.initialAgeMillis = StoragePolicy.initialAgeMillis(verdict.dateSeconds(), verdict.ageSeconds(), requestMillis,
         responseMillis);
-    this.weight = weigh(headers, body, varyValues);
+    this.compressible = compressible;
+    this.baseWeight = weigh(headers, body, varyValues);
+  }
+
+  /** Bytes the entry costs the heap: {@link #weigh} plus every compressed body. */
+  int weight() {
+    long bytes = baseWeight;
+    Buffer[] bodies = encoded;
+    if (bodies != null) {
+      for (Buffer body : bodies) {
+        bytes += body == null ? 0 : body.length();
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  /** The body in {@code coding}, or null when it is not (yet) there; identity is always there. */
+  Buffer body(Coding coding) {
+    if (coding == Coding.IDENTITY) {
+      return body;
+    }
+    Buffer[] bodies = encoded;
+    return bodies == null ? null : bodies[coding.ordinal()];
+  }
+
+  /** Keeps the compressed bodies; called once, when the background compression is done. */
+  void encoded(Buffer[] bodies) {
+    encoded = bodies;
+    java.util.Arrays.fill(memos, null);
   }
 
   /** current_age at {@code nowMillis}. */

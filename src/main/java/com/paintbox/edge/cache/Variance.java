@@ -24,20 +24,31 @@ import java.util.TreeSet;
 final class Variance {
 
   /** No {@code Vary}: one variant per URL. */
-  static final Variance NONE = new Variance(new String[0]);
+  static final Variance NONE = new Variance(new String[0], false);
 
   /** The codings the edge can ask an origin for; a request's accepted subset is its Accept-Encoding bucket. */
   private static final List<String> CODINGS = List.of("br", "gzip", "zstd");
   private static final String IDENTITY = "identity";
 
   final String[] fields;
+  /**
+   * True when the edge makes the codings itself (EDGE_COMPRESSION=auto): fills then ask the origin for identity
+   * whatever the client accepts, so Accept-Encoding does not tell stored answers apart, and one variant serves all.
+   */
+  private final boolean edgeEncodes;
 
-  private Variance(String[] fields) {
+  private Variance(String[] fields, boolean edgeEncodes) {
     this.fields = fields;
+    this.edgeEncodes = edgeEncodes;
   }
 
   /** The variance of a response with these headers; null for {@code Vary: *}. */
   static Variance of(MultiMap responseHeaders) {
+    return of(responseHeaders, false);
+  }
+
+  /** As {@link #of(MultiMap)}, {@code edgeEncodes} when the edge compresses itself. */
+  static Variance of(MultiMap responseHeaders, boolean edgeEncodes) {
     List<String> lines = responseHeaders.getAll(HttpHeaders.VARY);
     if (lines.isEmpty()) {
       return NONE;
@@ -54,7 +65,7 @@ final class Variance {
         }
       }
     }
-    return names.isEmpty() ? NONE : new Variance(names.toArray(String[]::new));
+    return names.isEmpty() ? NONE : new Variance(names.toArray(String[]::new), edgeEncodes);
   }
 
   /** {@code request}'s normalised values of this variance's fields, in order; null for an absent field. */
@@ -79,12 +90,12 @@ final class Variance {
 
   /** True when both were made from the same set of field names. */
   boolean sameFields(Variance other) {
-    return Arrays.equals(fields, other.fields);
+    return Arrays.equals(fields, other.fields) && edgeEncodes == other.edgeEncodes;
   }
 
-  static String value(String field, MultiMap request) {
+  String value(String field, MultiMap request) {
     if (field.equals("accept-encoding")) {
-      return encodings(request);
+      return edgeEncodes ? IDENTITY : encodings(request);
     }
     List<String> lines = request.getAll(field);
     if (lines.isEmpty()) {

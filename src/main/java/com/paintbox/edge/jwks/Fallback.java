@@ -1,5 +1,6 @@
 package com.paintbox.edge.jwks;
 
+import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.ConfigException;
 import com.paintbox.edge.secrets.InvalidKeyMaterialException;
 import com.paintbox.edge.secrets.KeyMaterial;
@@ -20,14 +21,14 @@ public final class Fallback {
 
   private Fallback() {}
 
-  public static Optional<JwksDocument> load(Optional<Path> file) {
-    return file.map(Fallback::load);
+  public static Optional<JwksDocument> load(Optional<Path> file, Codecs codecs) {
+    return file.map(path -> load(path, codecs));
   }
 
-  private static JwksDocument load(Path file) {
+  private static JwksDocument load(Path file, Codecs codecs) {
     try {
       String json = Files.readString(file, StandardCharsets.UTF_8);
-      return JwksDocument.of(KeyMaterial.publicKeys(json), 0);
+      return JwksDocument.of(KeyMaterial.publicKeys(json), 0, codecs);
     } catch (IOException e) {
       throw ConfigException.invalid(KEY, file, "a readable file (" + e.getClass().getSimpleName() + ")");
     } catch (InvalidKeyMaterialException e) {

@@ -3,6 +3,7 @@ package com.paintbox.edge.jwks;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.JwksConfig;
 import com.paintbox.edge.secrets.FetchFailure;
 import com.paintbox.edge.secrets.KeySource;
@@ -65,6 +66,7 @@ public final class JwksCache {
   private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
   private final KeySource source;
+  private final Codecs codecs;
   private final Ticker ticker;
   private final TaskScheduler scheduler;
   private final Backoff backoff;
@@ -85,13 +87,14 @@ public final class JwksCache {
   private boolean closed;
 
   public JwksCache(KeySource source, JwksConfig config, Ticker ticker, TaskScheduler scheduler,
-      Optional<JwksDocument> fallback, JwksEvents events) {
-    this(source, config, ticker, scheduler, fallback, events, () -> ThreadLocalRandom.current().nextDouble());
+      Optional<JwksDocument> fallback, JwksEvents events, Codecs codecs) {
+    this(source, config, ticker, scheduler, fallback, events, () -> ThreadLocalRandom.current().nextDouble(), codecs);
   }
 
   /** With the jitter's random source injected, so tests can pin retry times. */
   JwksCache(KeySource source, JwksConfig config, Ticker ticker, TaskScheduler scheduler,
-      Optional<JwksDocument> fallback, JwksEvents events, DoubleSupplier jitter) {
+      Optional<JwksDocument> fallback, JwksEvents events, DoubleSupplier jitter, Codecs codecs) {
+    this.codecs = java.util.Objects.requireNonNull(codecs, "codecs");
     this.source = source;
     this.ticker = ticker;
     this.scheduler = scheduler;
@@ -301,7 +304,7 @@ public final class JwksCache {
   private CompletableFuture<JwksDocument> fetch() {
     long started = ticker.read();
     return source.fetch()
-        .map(keys -> JwksDocument.of(keys, ticker.read()))
+        .map(keys -> JwksDocument.of(keys, ticker.read(), codecs)) // compressed here, off the event loops
         .transform(done -> {
           long elapsed = ticker.read() - started;
           if (done.succeeded()) {

@@ -1,5 +1,7 @@
 package com.paintbox.edge.jwks;
 
+import com.paintbox.edge.compression.Codecs;
+import com.paintbox.edge.compression.Coding;
 import com.nimbusds.jose.jwk.JWK;
 import com.paintbox.edge.secrets.KeySet;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,52 +23,67 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * One published JWKS with everything a response needs, computed once when the JWKS is stored: the body, its gzip
- * form, their lengths and strong ETags. Requests only copy references.
+ * One published JWKS with everything a response needs, computed once when the JWKS is stored: the body in every
+ * coding the edge offers (gzip always, br and zstd when their native libraries load), their lengths and strong
+ * ETags. Requests only copy references.
  *
  * <p>The body is canonical (members sorted, keys in publication order), so the same keys always give the same
  * bytes and ETag in every region and after every restart, and CDNs revalidate instead of downloading again.
  */
 public final class JwksDocument {
 
-  /** Strong validators differ per representation (RFC 9110 §8.8.3), so the gzip form gets its own. */
-  private static final String GZIP_ETAG_SUFFIX = "-gz";
   /** 16 bytes of SHA-256: ample against collisions between versions of one small document. */
   private static final int ETAG_HASH_BYTES = 16;
+
+  /** One representation: its body, length and strong ETag (RFC 9110 §8.8.3: each coding has its own). */
+  record Representation(Buffer body, CharSequence length, CharSequence etag) {}
 
   private final List<String> kids;
   private final Map<String, String> versions;
   private final long fetchedAtNanos;
   private final Buffer identity;
-  private final Buffer gzip;
-  private final CharSequence identityLength;
-  private final CharSequence gzipLength;
-  private final CharSequence etag;
-  private final CharSequence gzipEtag;
+  /** By {@link Coding#ordinal()}; null for a coding not offered. */
+  private final Representation[] representations = new Representation[Coding.values().length];
+  private final List<Coding> offered;
 
-  private JwksDocument(List<JWK> keys, Map<String, String> versions, long fetchedAtNanos) {
+  private JwksDocument(List<JWK> keys, Map<String, String> versions, long fetchedAtNanos, Codecs codecs) {
     this.kids = keys.stream().map(key -> key.getKeyID() == null ? "(no kid)" : key.getKeyID()).toList();
     this.versions = Map.copyOf(versions);
     this.fetchedAtNanos = fetchedAtNanos;
     byte[] body = canonicalJson(keys);
-    byte[] compressed = gzip(body);
     this.identity = Buffer.buffer(body);
-    this.gzip = Buffer.buffer(compressed);
-    this.identityLength = HttpHeaders.createOptimized(Integer.toString(body.length));
-    this.gzipLength = HttpHeaders.createOptimized(Integer.toString(compressed.length));
-    String hash = hash(body);
-    this.etag = HttpHeaders.createOptimized('"' + hash + '"');
-    this.gzipEtag = HttpHeaders.createOptimized('"' + hash + GZIP_ETAG_SUFFIX + '"');
+    String etag = '"' + hash(body) + '"';
+    List<Coding> available = new ArrayList<>();
+    for (Coding coding : codecs.encodings()) {
+      if (coding != Coding.GZIP) {
+        put(coding, codecs.compress(coding, identity), etag);
+        available.add(coding);
+      }
+    }
+    put(Coding.GZIP, Buffer.buffer(gzip(body)), etag); // the contract's coding, whatever EDGE_COMPRESSION says
+    available.add(Coding.GZIP);
+    put(Coding.IDENTITY, identity, etag);
+    available.add(Coding.IDENTITY);
+    this.offered = List.copyOf(available);
   }
 
-  /** The document for a fetched key set; {@code fetchedAtNanos} is the cache's ticker reading at fetch time. */
-  public static JwksDocument of(KeySet keySet, long fetchedAtNanos) {
-    return new JwksDocument(keySet.keys(), keySet.versions(), fetchedAtNanos);
+  private void put(Coding coding, Buffer body, String identityEtag) {
+    representations[coding.ordinal()] = new Representation(body,
+        HttpHeaders.createOptimized(Integer.toString(body.length())),
+        HttpHeaders.createOptimized(coding.etag(identityEtag)));
+  }
+
+  /**
+   * The document for a fetched key set; {@code fetchedAtNanos} is the cache's ticker reading at fetch time, and
+   * {@code codecs} says which codings to precompute besides gzip.
+   */
+  public static JwksDocument of(KeySet keySet, long fetchedAtNanos, Codecs codecs) {
+    return new JwksDocument(keySet.keys(), keySet.versions(), fetchedAtNanos, codecs);
   }
 
   /** The document for keys that came from no secret version: the static fallback. */
-  public static JwksDocument of(List<JWK> publicKeys, long fetchedAtNanos) {
-    return new JwksDocument(publicKeys, Map.of(), fetchedAtNanos);
+  public static JwksDocument of(List<JWK> publicKeys, long fetchedAtNanos, Codecs codecs) {
+    return new JwksDocument(publicKeys, Map.of(), fetchedAtNanos, codecs);
   }
 
   /** Version id per stage this JWKS was assembled from; empty for the fallback. */
@@ -81,21 +99,29 @@ public final class JwksDocument {
     return fetchedAtNanos;
   }
 
-  Buffer body(boolean gzipped) {
-    return gzipped ? gzip : identity;
+  /** The codings this JWKS is available in, best first, identity last. */
+  List<Coding> offered() {
+    return offered;
   }
 
-  CharSequence contentLength(boolean gzipped) {
-    return gzipped ? gzipLength : identityLength;
+  Representation representation(Coding coding) {
+    return representations[coding.ordinal()];
   }
 
-  CharSequence etag(boolean gzipped) {
-    return gzipped ? gzipEtag : etag;
+  /** The body's size in {@code coding}, for choosing the smallest acceptable. */
+  long size(Coding coding) {
+    Representation representation = representations[coding.ordinal()];
+    return representation == null ? -1 : representation.body().length();
   }
 
-  /** True when {@code tag} names either representation of this JWKS: both carry the same keys. */
+  /** True when {@code tag} names any representation of this JWKS: they all carry the same keys. */
   boolean matches(CharSequence tag) {
-    return contentEquals(etag, tag) || contentEquals(gzipEtag, tag);
+    for (Representation representation : representations) {
+      if (representation != null && contentEquals(representation.etag(), tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The JSON text, for logs and tests; the keys are public. */

@@ -1,6 +1,9 @@
 package com.paintbox.edge.jwks;
 
+import com.paintbox.edge.compression.AcceptEncoding;
+import com.paintbox.edge.compression.Coding;
 import com.paintbox.edge.http.EdgeResponses;
+import com.paintbox.edge.http.Fields;
 import com.paintbox.edge.http.HttpDate;
 import com.paintbox.edge.config.JwksConfig;
 import io.vertx.core.Handler;
@@ -15,7 +18,7 @@ import java.util.Optional;
  * {@code GET|HEAD /.well-known/jwks.json}. One instance per event loop, so its per-second memos need no locks.
  *
  * <p>Everything that depends only on the configuration or on the JWKS is computed before the first request: header
- * names and values, the body and its gzip form, the ETags. What changes once a second ({@code Date}, {@code Age}, the
+ * names and values, the body in every coding offered, the ETags. What changes once a second ({@code Date}, {@code Age}, the
  * {@code ttl} in {@code Cache-Status}) is folded into a read-only header map per kind of answer, rebuilt when the
  * second turns.
  * Per request there is the cache lookup (no future while the JWKS in memory is servable), two header parses
@@ -25,13 +28,15 @@ import java.util.Optional;
  */
 public final class JwksHandler implements Handler<HttpServerRequest> {
 
-  static final CharSequence CACHE_STATUS = HttpHeaders.createOptimized("Cache-Status");
-  static final CharSequence CDN_CACHE_CONTROL = HttpHeaders.createOptimized("CDN-Cache-Control");
-  static final CharSequence SURROGATE_CONTROL = HttpHeaders.createOptimized("Surrogate-Control");
-  static final CharSequence SURROGATE_KEY = HttpHeaders.createOptimized("Surrogate-Key");
+  static final CharSequence CACHE_STATUS = Fields.CACHE_STATUS;
+  static final CharSequence CDN_CACHE_CONTROL = Fields.CDN_CACHE_CONTROL;
+  static final CharSequence SURROGATE_CONTROL = Fields.SURROGATE_CONTROL;
+  static final CharSequence SURROGATE_KEY = Fields.SURROGATE_KEY;
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
-  private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
+  /** Content-Encoding values by {@link Coding#ordinal()}. */
+  private static final CharSequence[] CODINGS = java.util.Arrays.stream(Coding.values())
+      .map(coding -> HttpHeaders.createOptimized(coding.token())).toArray(CharSequence[]::new);
+  private static final CharSequence ACCEPT_ENCODING = HttpHeaders.ACCEPT_ENCODING;
   private static final CharSequence ALLOWED = HttpHeaders.createOptimized("GET, HEAD");
   /** The fallback is a stopgap: downstream caches may keep it briefly, not for the JWKS's windows. */
   private static final CharSequence FALLBACK_CACHE_CONTROL = HttpHeaders.createOptimized("public, max-age=60");
@@ -45,10 +50,8 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   private final Optional<CharSequence> surrogateControl;
   private final Optional<CharSequence> surrogateKey;
 
-  /** Indexed by {@code (gzip ? 1 : 0) + (304 ? 2 : 0)}. */
-  private final HeaderBlock[] blocks = {
-      new HeaderBlock(false, false), new HeaderBlock(true, false), new HeaderBlock(false, true),
-      new HeaderBlock(true, true)};
+  /** Indexed by {@code coding.ordinal() * 2 + (304 ? 1 : 0)}. */
+  private final HeaderBlock[] blocks = new HeaderBlock[Coding.values().length * 2];
 
   public JwksHandler(JwksCache cache, JwksConfig config, JwksEvents events) {
     this.cache = cache;
@@ -57,6 +60,10 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     this.cdnCacheControl = config.cdnCacheControl().map(HttpHeaders::createOptimized);
     this.surrogateControl = config.surrogateControl().map(HttpHeaders::createOptimized);
     this.surrogateKey = config.surrogateKey().map(HttpHeaders::createOptimized);
+    for (Coding coding : Coding.values()) {
+      blocks[coding.ordinal() * 2] = new HeaderBlock(coding, false);
+      blocks[coding.ordinal() * 2 + 1] = new HeaderBlock(coding, true);
+    }
   }
 
   @Override
@@ -88,33 +95,46 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   private void serve(HttpServerRequest request, Lookup lookup) {
     JwksDocument document = lookup.document();
     MultiMap in = request.headers();
-    boolean gzip = acceptsGzip(in.get(ACCEPT_ENCODING));
+    Coding coding = coding(in.get(ACCEPT_ENCODING), document);
     boolean notModified = EntityTags.anyMatch(in.get(HttpHeaders.IF_NONE_MATCH), document);
     HttpServerResponse response = request.response();
     // One shared, read-only header map: Vert.x references it instead of copying, and writes its rendered bytes.
-    response.headers().setAll(headers(lookup, gzip, notModified));
+    response.headers().setAll(headers(lookup, coding, notModified));
     if (notModified) {
       response.setStatusCode(304).end();
     } else if (request.method() == HttpMethod.HEAD) {
       response.end();
     } else {
-      response.end(document.body(gzip));
+      response.end(document.representation(coding).body());
     }
   }
 
+  /**
+   * The coding to answer with (RFC 9110 §12.5.3): the smallest of those the client accepts most, identity when it
+   * sent no Accept-Encoding. When it accepts none of them, not even identity, it gets identity all the same: the
+   * JWKS is the one document verifiers must be able to read, and RFC 9110 lets a server ignore the header.
+   */
+  static Coding coding(String acceptEncoding, JwksDocument document) {
+    if (acceptEncoding == null) {
+      return Coding.IDENTITY;
+    }
+    Coding chosen = AcceptEncoding.choose(acceptEncoding, document.offered(), document::size);
+    return chosen == AcceptEncoding.NOT_ACCEPTABLE ? Coding.IDENTITY : chosen;
+  }
+
   /** Every header of the answer for {@code lookup}: read-only, shared until the second turns. */
-  MultiMap headers(Lookup lookup, boolean gzip, boolean notModified) {
-    return blocks[(gzip ? 1 : 0) + (notModified ? 2 : 0)].headers(lookup);
+  MultiMap headers(Lookup lookup, Coding coding, boolean notModified) {
+    return blocks[coding.ordinal() * 2 + (notModified ? 1 : 0)].headers(lookup);
   }
 
   /**
-   * Every header of one kind of answer ({@code gzip} or not, 200 or 304), as a read-only map rebuilt only when
+   * Every header of one kind of answer (a coding, 200 or 304), as a read-only map rebuilt only when
    * something in it changes: the JWKS, the outcome, or the second ({@code Age} and the {@code ttl} in
    * {@code Cache-Status}). Requests in between share it. One per kind per event loop, so no locks.
    */
   private final class HeaderBlock {
 
-    private final boolean gzip;
+    private final Coding coding;
     private final boolean notModified;
     private JwksDocument document;
     private Outcome outcome;
@@ -123,8 +143,8 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     private CharSequence date;
     private MultiMap headers;
 
-    HeaderBlock(boolean gzip, boolean notModified) {
-      this.gzip = gzip;
+    HeaderBlock(Coding coding, boolean notModified) {
+      this.coding = coding;
       this.notModified = notModified;
     }
 
@@ -132,7 +152,7 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
       CharSequence now = HttpDate.now(); // one instance per wall-clock second
       if (lookup.document() != document || lookup.outcome() != outcome || lookup.ageSeconds() != age
           || lookup.ttlSeconds() != ttl || now != date) {
-        headers = build(lookup, now, gzip, notModified).copy(false);
+        headers = build(lookup, now, coding, notModified).copy(false);
         document = lookup.document();
         outcome = lookup.outcome();
         age = lookup.ageSeconds();
@@ -143,14 +163,14 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private MultiMap build(Lookup lookup, CharSequence date, boolean gzip, boolean notModified) {
+  private MultiMap build(Lookup lookup, CharSequence date, Coding coding, boolean notModified) {
     JwksDocument document = lookup.document();
     boolean fallback = lookup.outcome() == Outcome.FALLBACK || lookup.outcome() == Outcome.FALLBACK_AFTER_MISS;
     MultiMap headers = HttpHeaders.headers();
     // RFC 9110 §6.6.1: an origin with a clock sends Date; caches read the answer's age from it and Age together.
     headers.set(HttpHeaders.DATE, date);
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
-    headers.set(HttpHeaders.ETAG, document.etag(gzip));
+    headers.set(HttpHeaders.ETAG, document.representation(coding).etag());
     headers.set(HttpHeaders.VARY, ACCEPT_ENCODING);
     if (fallback) {
       headers.set(HttpHeaders.CACHE_CONTROL, FALLBACK_CACHE_CONTROL);
@@ -165,10 +185,10 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     surrogateKey.ifPresent(value -> headers.set(SURROGATE_KEY, value));
     headers.set(CACHE_STATUS, cacheStatus(lookup));
     if (!notModified) {
-      if (gzip) {
-        headers.set(HttpHeaders.CONTENT_ENCODING, GZIP);
+      if (coding != Coding.IDENTITY) {
+        headers.set(HttpHeaders.CONTENT_ENCODING, CODINGS[coding.ordinal()]);
       }
-      headers.set(HttpHeaders.CONTENT_LENGTH, document.contentLength(gzip));
+      headers.set(HttpHeaders.CONTENT_LENGTH, document.representation(coding).length());
     }
     return headers;
   }
@@ -183,49 +203,5 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
     EdgeResponses.error(response, 503, "jwks_unavailable",
         "no JWKS can be served yet; retry after " + retryAfterSeconds + " s");
-  }
-
-  /**
-   * True when {@code Accept-Encoding} lists {@code gzip} or {@code *} with a non-zero weight (RFC 9110 §12.5.3).
-   * Runs per request, so it scans the header in place rather than splitting it.
-   */
-  static boolean acceptsGzip(String header) {
-    if (header == null) {
-      return false;
-    }
-    boolean wildcard = false;
-    int start = 0;
-    while (start < header.length()) {
-      int end = header.indexOf(',', start);
-      if (end < 0) {
-        end = header.length();
-      }
-      int semicolon = header.indexOf(';', start);
-      int tokenEnd = semicolon >= 0 && semicolon < end ? semicolon : end;
-      String coding = header.substring(start, tokenEnd).trim();
-      boolean allowed = semicolon < 0 || semicolon >= end || !zeroWeight(header.substring(semicolon + 1, end));
-      if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) {
-        return allowed;
-      }
-      if (coding.equals("*")) {
-        wildcard = allowed;
-      }
-      start = end + 1;
-    }
-    return wildcard;
-  }
-
-  private static boolean zeroWeight(String parameters) {
-    for (String parameter : parameters.split(";")) {
-      String p = parameter.trim();
-      if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
-        try {
-          return Double.parseDouble(p.substring(2).trim()) == 0.0;
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
-    }
-    return false;
   }
 }

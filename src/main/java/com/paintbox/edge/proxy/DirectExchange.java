@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.compression.Codecs;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
@@ -25,12 +26,15 @@ final class DirectExchange {
   private final OriginEvents events;
   private final ExchangeListener listener;
   private final boolean trustForwarded;
+  private final Codecs codecs;
 
-  DirectExchange(OriginClient origin, OriginEvents events, ExchangeListener listener, boolean trustForwarded) {
+  DirectExchange(OriginClient origin, OriginEvents events, ExchangeListener listener, boolean trustForwarded,
+      Codecs codecs) {
     this.origin = origin;
     this.events = events;
     this.listener = listener;
     this.trustForwarded = trustForwarded;
+    this.codecs = codecs;
   }
 
   /** True for the exchanges this class takes: HTTP/1.1, no request body, not an upgrade. */
@@ -61,7 +65,7 @@ final class DirectExchange {
             events.clientGone();
             return;
           }
-          Relay.answer(in, answer, cacheStatus);
+          Relay.answer(in, answer, cacheStatus, codecs);
         });
   }
 

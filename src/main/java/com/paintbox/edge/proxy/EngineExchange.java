@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.compression.Codecs;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
@@ -46,10 +47,13 @@ final class EngineExchange implements ProxyInterceptor {
    */
   private CharSequence handing;
 
-  EngineExchange(OriginEvents events, ExchangeListener listener, boolean trustForwarded) {
+  private final Codecs codecs;
+
+  EngineExchange(OriginEvents events, ExchangeListener listener, boolean trustForwarded, Codecs codecs) {
     this.events = events;
     this.listener = listener;
     this.trustForwarded = trustForwarded;
+    this.codecs = codecs;
   }
 
   /** Hands {@code in} to {@code engine}, its answer to carry {@code cacheStatus} (null for none). */
@@ -106,7 +110,7 @@ final class EngineExchange implements ProxyInterceptor {
     }
     // A plain answer, or the origin's refusal of an upgrade, relayed as any other: 5.0.7 would drop its headers
     // and body.
-    return Relay.answer(in, answer, ctx.get(CACHE_STATUS, CharSequence.class));
+    return Relay.answer(in, answer, ctx.get(CACHE_STATUS, CharSequence.class), codecs);
   }
 
   /**

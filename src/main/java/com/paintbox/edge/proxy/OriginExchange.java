@@ -1,5 +1,6 @@
 package com.paintbox.edge.proxy;
 
+import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.OriginConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -66,19 +67,24 @@ public final class OriginExchange {
   private final OriginEvents events;
   private final Transport transport;
   private final boolean trustForwarded;
+  private final Codecs codecs;
 
+  /**
+   * @param codecs how answers are compressed on the fly for clients that accept it
+   */
   public OriginExchange(Vertx vertx, OriginConfig origin, OriginEvents events, ExchangeListener listener,
-      Transport transport) {
+      Transport transport, Codecs codecs) {
     HttpClient http = vertx.createHttpClient(clientOptions(origin), poolOptions(origin));
     this.client = new OriginClient(vertx, origin, http, events);
     this.events = Objects.requireNonNull(events, "events");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.trustForwarded = origin.trustForwarded();
-    this.engineRules = new EngineExchange(events, listener, trustForwarded);
+    this.codecs = Objects.requireNonNull(codecs, "codecs");
+    this.engineRules = new EngineExchange(events, listener, trustForwarded, codecs);
     this.engine = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), http)
         .origin(client)
         .addInterceptor(engineRules, true);
-    this.direct = new DirectExchange(client, events, listener, trustForwarded);
+    this.direct = new DirectExchange(client, events, listener, trustForwarded, codecs);
   }
 
   /**
@@ -127,7 +133,12 @@ public final class OriginExchange {
 
   /** Relays the origin's {@code answer} to {@code in}'s client, appending {@code cacheStatus} (may be null). */
   public Future<Void> relay(HttpServerRequest in, HttpClientResponse answer, CharSequence cacheStatus) {
-    return Relay.answer(in, answer, cacheStatus);
+    return Relay.answer(in, answer, cacheStatus, codecs);
+  }
+
+  /** How answers are compressed on the fly. */
+  public Codecs codecs() {
+    return codecs;
   }
 
   /** Answers {@code in} for an exchange that failed before the origin's head (502/504), unless its client left. */

@@ -3,6 +3,7 @@ package com.paintbox.edge.jwks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.JwksConfig;
 import com.paintbox.edge.jwks.JwksCache.State;
 import com.paintbox.edge.secrets.FetchFailure;
@@ -45,7 +46,7 @@ class JwksCacheTest {
   }
 
   private JwksCache cache(JwksConfig config, Optional<JwksDocument> fallback) {
-    return new JwksCache(source, config, ticker, scheduler, fallback, events, () -> 1.0);
+    return new JwksCache(source, config, ticker, scheduler, fallback, events, () -> 1.0, Codecs.OFF);
   }
 
   @Test
@@ -184,7 +185,7 @@ class JwksCacheTest {
 
   @Test
   void expired_withFallback_servesFallbackAndStaysReady() {
-    JwksDocument fallback = JwksDocument.of(keysB, 0);
+    JwksDocument fallback = JwksDocument.of(keysB, 0, Codecs.OFF);
     cache = cache(TestConfigs.jwks(FRESH, SWR, SIE, AHEAD), Optional.of(fallback));
     warm(keysA);
     scheduler.advance(FRESH.minus(AHEAD));

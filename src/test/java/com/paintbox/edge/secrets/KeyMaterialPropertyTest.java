@@ -81,7 +81,7 @@ class KeyMaterialPropertyTest {
             assertThat(kids.add(key.getKeyID())).as(context).isTrue();
           }
         }
-        String published = JwksDocument.of(keys, 0).json();
+        String published = JwksDocument.of(keys, 0, com.paintbox.edge.compression.Codecs.OFF).json();
         SECRETS.forEach(secret -> assertThat(published).as(context).doesNotContain(secret));
         assertThat(JWK.parse(new JsonObject(published).getJsonArray("keys").getJsonObject(0).encode()).isPrivate())
             .as(context).isFalse();
