@@ -10,8 +10,8 @@ import io.vertx.core.http.HttpVersion;
  * How a streamed answer's body is framed for its client, once its status and headers are set: a bodiless answer
  * (HEAD, 204, 304) never gets chunked framing; a body of unknown length is chunked to HTTP/1.1 clients and, to an
  * HTTP/1.0 client, which cannot read chunks, streamed and ended by closing the connection, as HTTP/1.0
- * (RFC 1945 §7.2.2) and nginx do. vertx-http-proxy 5.0.7 would buffer that whole body in memory first, with no
- * limit, to compute a length. The price is HTTP/1.0's own: a close is the only end marker.
+ * (RFC 1945 §7.2.2) and nginx do. vertx-http-proxy would buffer that whole body in memory first, with no
+ * limit, to compute a length (docs/vertx-gaps.md #8). The price is HTTP/1.0's own: a close is the only end marker.
  */
 public final class Framing {
 

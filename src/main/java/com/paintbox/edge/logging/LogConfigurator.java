@@ -30,7 +30,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
   private static final Map<String, Level> QUIET = Map.of(
       // Fetch failures are logged once, by the edge, with their type and retry; Caffeine would log them again.
       "com.github.benmanes.caffeine", Level.ERROR,
-      // vertx-micrometer-metrics re-registers gauges on purpose and Micrometer warns each time (its issue #259).
+      // vertx-micrometer-metrics re-registers gauges on purpose and Micrometer warns each time (docs/vertx-gaps.md #22).
       "io.micrometer.core.instrument.MeterRegistry", Level.ERROR,
       "io.netty", Level.WARN,
       "software.amazon.awssdk", Level.WARN,

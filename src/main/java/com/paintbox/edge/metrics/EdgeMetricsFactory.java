@@ -28,10 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link HttpClientMeters}: same series, same labels, same registry. Everything else (JVM, pools, event bus, net)
  * is vertx-micrometer's own.
  *
- * <p>Why: vertx-micrometer 5.0.7 merges {@code Tags} and looks meters up in the registry five times per HTTP
+ * <p>Why: vertx-micrometer merges {@code Tags} and looks meters up in the registry five times per HTTP
  * request, and again per origin request; on one event loop that was about a tenth of the CPU a 1 KiB pass-through
  * costs (bench/results/, JFR and perf). The contract's "Vert.x HTTP server metrics" stay on {@code /metrics} as
  * they were; the one difference is that a non-standard method is labelled {@code OTHER}, not by its token.
+ * Re-measure on every upgrade: docs/vertx-gaps.md #21.
  */
 public final class EdgeMetricsFactory implements VertxMetricsFactory {
 

@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * The per-exchange meters of one side (HTTP server or HTTP client), resolved once per {@code method} and once per
  * {@code (method, code)}: a request costs an identity check or a map read, an array read and the increments, never
- * the {@code Tags} merge and registry lookup that vertx-micrometer-metrics 5.0.7 does five times per request.
+ * the {@code Tags} merge and registry lookup that vertx-micrometer-metrics does five times per request
+ * (docs/vertx-gaps.md #21).
  *
  * <p>Methods outside the standard set are counted as {@code OTHER}: a method is any token, and a label value per
  * token a client makes up would let it grow the registry without bound.

@@ -12,7 +12,7 @@ import io.vertx.core.spi.observability.HttpResponse;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The {@code vertx_http_client_*} series of one {@code client_name}, as vertx-micrometer-metrics 5.0.7 names,
+ * The {@code vertx_http_client_*} series of one {@code client_name}, as vertx-micrometer-metrics names,
  * labels ({@code client_name}, {@code method}, {@code code}) and describes them, at a fraction of its per-request
  * cost (see {@link ExchangeMeters}). Every HTTP client with that name (the edge has one origin client per event
  * loop) shares the instance, so gauges sum over all of them.

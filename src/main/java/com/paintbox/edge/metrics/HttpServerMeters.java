@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@code vertx_http_server_*} series, named, labelled ({@code method}, {@code code}) and described as
- * vertx-micrometer-metrics 5.0.7 does with the labels the edge enables, so dashboards and the contract's "Vert.x HTTP
+ * vertx-micrometer-metrics does with the labels the edge enables, so dashboards and the contract's "Vert.x HTTP
  * server metrics" are unchanged; only the per-request cost differs (see {@link ExchangeMeters}). One instance serves
  * every HTTP server of a Vert.x: like vertx-micrometer's, the series carry no per-server label.
  */

@@ -19,9 +19,11 @@ import java.util.WeakHashMap;
 /**
  * Refuses what must never be forwarded, before vertx-http-proxy sees the request (its interceptors run too late:
  * the proxy has already chosen the framing by then). One per event loop, so the connection set needs no locking.
+ * Most rules here stand in for a gap upstream; each is listed, with the test that pins it, in docs/vertx-gaps.md
+ * (#3, #4, #5, #16, #20).
  *
  * <ul>
- *   <li>{@code CONNECT} → 405: 5.0.7 would forward it and treat the origin's 200 as a tunnel.</li>
+ *   <li>{@code CONNECT} → 405: vertx-http-proxy would forward it and treat the origin's 200 as a tunnel.</li>
  *   <li>Whatever it refuses on HTTP/1.x, it also drops anything pipelined behind it, and the connection closes.</li>
  *   <li>{@code Transfer-Encoding} other than exactly {@code chunked}, on HTTP/1.0, or next to a
  *       {@code Content-Length} → 400 and close (RFC 9112 §6.1). On HTTP/1.0 the proxy would copy the
@@ -124,7 +126,7 @@ final class RequestGuard {
   }
 
   /**
-   * Vert.x 5.0.7 parses {@code Host} lazily and throws on any percent-encoded octet ({@code Host: a%41}) from deep
+   * Vert.x parses {@code Host} lazily and throws on any percent-encoded octet ({@code Host: a%41}) from deep
    * inside vertx-http-proxy, which then never answers: the client would hang until its idle timeout. Parsing here
    * first (the result is kept, so the proxy does not parse again) turns that into a 400.
    */

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The Vert.x tracer of a tracing edge: vertx-opentelemetry 5.0.7's, which makes the spans and carries their context
+ * The Vert.x tracer of a tracing edge: vertx-opentelemetry's, which makes the spans and carries their context
  * on the request's Vert.x context, with the edge's rules around it.
  *
  * <h2>Design note</h2>

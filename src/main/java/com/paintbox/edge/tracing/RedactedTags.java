@@ -8,6 +8,7 @@ import java.util.Set;
  * Puts Vert.x's HTTP span tags on a recording span, without what may carry secrets: the request's full URL
  * ({@code http.url}) and query ({@code url.query}) are dropped, and {@code url.full} (client spans) loses its query.
  * Signed URLs and tokens in query strings must not leave for a collector; the path, method and scheme stay.
+ * vertx-opentelemetry has no option to leave them out (docs/vertx-gaps.md #23).
  */
 final class RedactedTags {
 

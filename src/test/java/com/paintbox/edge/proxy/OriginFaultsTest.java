@@ -124,7 +124,7 @@ class OriginFaultsTest extends OriginPathTestBase {
   }
 
   /**
-   * Vert.x 5.0.7's client skips only 100 and 103; any other interim status (102 Processing, from Node's
+   * Vert.x's client skips only 100 and 103 (docs/vertx-gaps.md #17); any other interim status (102 Processing, from Node's
    * {@code writeProcessing()}) reads as the final head. The edge refuses it rather than relay a 1xx as an answer; a
    * Vert.x that learns to skip it will fail this test, and the edge should then relay the final response.
    */
