@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # paintbox-edge image: a jlink runtime, the shaded jar and an AOT cache trained at build time, on distroless.
 #
-# Every step that makes the runtime is a script under deploy/, which CI also runs outside Docker (deploy/ci.sh), so
+# Every step that makes the runtime is a script under deploy/, which CI also runs outside Docker (.ci/run, step 2), so
 # what this file does is tested on every change even though no Docker engine runs on our machines:
 #   deploy/jlink-runtime.sh  minimal JRE (jdeps-chosen modules) + app/ layout       -> /opt/edge/{jre,app}
 #   deploy/train.sh          a production-mode run against the --dev emulator (TLS) -> /opt/edge/app/edge.aot

@@ -20,7 +20,7 @@
 # The edge under load/soak/cache is the real jar, `java -jar target/paintbox-edge.jar --dev` (JWKS from the dev
 # emulator, origin nginx), with production's JVM flags (deploy/jvm.flags) on a JVM told it has 256 MB, like the Fly
 # machine. Each phase prints its figures and writes them to bench/results/: a dated report, and
-# latest-<phase>.properties, which bench/reliability-report.sh puts into docs/reliability.md.
+# latest-<phase>.properties, which docs/reliability-report.sh puts into docs/reliability.md.
 #
 # Run from the repository root:   bench/soak.sh [storm|load|soak|cache|all]      (default: all, about 17 minutes)
 # Needs: java 17, maven, nginx, wrk, curl (apt-get install nginx wrk curl). Knobs: LOAD_SECONDS=60

@@ -8,7 +8,7 @@
 # and prints the on-disk size of jre + jar + archive, which is what the image adds to its base.
 # Usage: deploy/build-runtime.sh            (needs target/paintbox-edge.jar: mvn -B -q package -DskipTests)
 # The Dockerfile runs jlink-runtime.sh and train.sh itself (smoke.sh needs nothing the image lacks, but a build
-# stage that starts servers is slower and flakier than CI doing it once); CI runs this script via deploy/ci.sh.
+# stage that starts servers is slower and flakier than CI doing it once); CI runs this script as the second step of .ci/run.
 set -euo pipefail
 here="$(dirname "$0")"
 source "$here/lib.sh"

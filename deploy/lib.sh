@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# deploy/lib.sh: helpers shared by the deploy/ scripts and bench/coldstart. Sourced, never run.
+# deploy/lib.sh: helpers shared by the deploy/ scripts, .ci/run and bench/coldstart.sh. Sourced, never run.
 #
 # Everything here works in three places, so it uses only bash, coreutils, grep/sed and curl:
 #   - CI and developer machines (Debian, default JDK 17, Temurin 25 under /usr/lib/jvm),

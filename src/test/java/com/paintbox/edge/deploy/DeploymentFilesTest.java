@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * fly.toml and the Dockerfile against the service's own defaults (conf/edge.json) and paths (EdgeVerticle), so a
  * port, path or signal changed on one side cannot silently break a deployment. That the service really answers those
- * paths on the shipped runtime is deploy/smoke.sh's job (CI runs it through deploy/ci.sh).
+ * paths on the shipped runtime is deploy/smoke.sh's job (CI runs it through .ci/run).
  */
 final class DeploymentFilesTest {
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Records every test invocation, with its display name (so each case of a parameterized test is told apart by what
  * it tries, not by an index), its outcome and its duration, to {@code target/reliability-figures/cases.tsv}:
- * {@code bench/reliability-report.sh} builds docs/reliability.md from it. Registered for every test through
+ * {@code docs/reliability-report.sh} builds docs/reliability.md from it. Registered for every test through
  * JUnit's extension auto-detection (src/test/resources); it changes nothing about how tests run.
  */
 public final class CaseLog implements BeforeTestExecutionCallback, AfterTestExecutionCallback, TestWatcher {

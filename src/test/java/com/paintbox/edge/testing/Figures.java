@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * Figures a test measured (counts, durations, memory), written to {@code target/reliability-figures/<test>.properties}
- * for {@code bench/reliability-report.sh}, which puts them next to the test's result in docs/reliability.md. They
+ * for {@code docs/reliability-report.sh}, which puts them next to the test's result in docs/reliability.md. They
  * are reported, never asserted as speeds.
  */
 public final class Figures {

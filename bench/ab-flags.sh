@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# bench/ab-flags: which of two JVM flag sets starts the trained runtime faster. Interleaved pairs (A, B, A, B, ...)
+# bench/ab-flags.sh: which of two JVM flag sets starts the trained runtime faster. Interleaved pairs (A, B, A, B, ...)
 # so that other load on the machine hits both sides alike; that is how deploy/jvm.flags' choices were measured.
 #
-# Workload: as bench/coldstart's "trained" variant (production mode, the --dev emulator of a helper process behind
+# Workload: as bench/coldstart.sh's "trained" variant (production mode, the --dev emulator of a helper process behind
 # TLS, -XX:MaxRAM=256m), PAIRS cold starts per side, each timed from exec to the first 200 on the JWKS, with the CPU
 # time (user + system, all threads) the JVM had spent by then. Prints every pair and the medians; writes them to
 # bench/results/ab-flags-<date>.md with the machine and the command.
 #
-# Usage: A="-XX:TieredStopAtLevel=4" B="-XX:TieredStopAtLevel=1" CPUS=0 PAIRS=10 bench/ab-flags
+# Usage: A="-XX:TieredStopAtLevel=4" B="-XX:TieredStopAtLevel=1" CPUS=0 PAIRS=10 bench/ab-flags.sh
 #   A, B   extra flags after app/jvm.flags (later flags win); CPUS: taskset list, empty for all; PAIRS: default 10.
 #   RUNTIME_DIR_B: a second runtime for side B (e.g. one built with DEPLOY_JDK=JDK 17), with its own archive.
 set -euo pipefail
@@ -66,11 +66,11 @@ median_of() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print 
 mkdir -p bench/results
 out="bench/results/ab-flags-$(date -u +%Y%m%d-%H%M).md"
 {
-  echo "# bench/ab-flags, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "# bench/ab-flags.sh, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), pinned to: ${CPUS:-all}."
   echo "Load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg). Secrets Manager over TLS: $HELPER_TLS. Niceness: $(nice)."
-  echo "Command: \`RUNTIME_DIR=${RUNTIME_A} A=\"${flags_a[*]}\" B=\"${flags_b[*]}\" CPUS=$CPUS PAIRS=$PAIRS RUNTIME_DIR_B=${RUNTIME_DIR_B:-} bench/ab-flags\`"
+  echo "Command: \`RUNTIME_DIR=${RUNTIME_A} A=\"${flags_a[*]}\" B=\"${flags_b[*]}\" CPUS=$CPUS PAIRS=$PAIRS RUNTIME_DIR_B=${RUNTIME_DIR_B:-} bench/ab-flags.sh\`"
   echo
   echo "| side | runtime | extra flags | first JWKS 200, median | CPU time by then, median |"
   echo "|---|---|---|---:|---:|"

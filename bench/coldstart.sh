@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/coldstart: how fast the edge answers its first JWKS after exec, and how much memory it holds under load.
+# bench/coldstart.sh: how fast the edge answers its first JWKS after exec, and how much memory it holds under load.
 #
 # Workload: for each variant, N cold starts (a new JVM each, nothing warm but the OS page cache) of the edge in
 # production mode, reading a local Secrets Manager: the --dev emulator of one helper process started first (the
@@ -16,8 +16,8 @@
 # Every variant gets -XX:MaxRAM=$MAX_RAM, so each JVM sizes itself as in the Fly VM fly.toml asks for (256 MB)
 # rather than for this machine's RAM; MAX_RAM= (empty) turns that off.
 #
-# Usage: bench/coldstart [N]              N defaults to 10
-#   (on a machine shared with other work, `nice -n -10 bench/coldstart` keeps that work from landing in the figures)
+# Usage: bench/coldstart.sh [N]              N defaults to 10
+#   (on a machine shared with other work, `nice -n -10 bench/coldstart.sh` keeps that work from landing in the figures)
 #   env: LOAD_SECONDS=30 CONNECTIONS=64 VARIANTS="jar jlink trained" MAX_RAM=256m CPUS= (e.g. CPUS=0 pins the edge to
 #        one core with taskset, like a shared-cpu-1x) EXTRA_FLAGS= (added to the jlink and trained variants)
 # Builds what is missing (the jar with Maven, the runtime with deploy/build-runtime.sh), installs wrk from Debian if
@@ -155,11 +155,11 @@ table() {
 mkdir -p bench/results
 out="bench/results/coldstart-$(date -u +%Y%m%d-%H%M).md"
 {
-  echo "# bench/coldstart, $date_"
+  echo "# bench/coldstart.sh, $date_"
   echo
   echo "Machine: $(nproc) CPUs ($model), $ram_total RAM, $(uname -sr)."
   echo "Load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg). Other work on the machine adds noise; this run's niceness: $(nice) (negative = ahead of it)."
-  echo "Command: \`RUNTIME_DIR=${RUNTIME_DIR#"$ROOT"/} VARIANTS=\"$VARIANTS\" N=$N LOAD_SECONDS=$LOAD_SECONDS CONNECTIONS=$CONNECTIONS MAX_RAM=$MAX_RAM CPUS=$CPUS EXTRA_FLAGS=\"${EXTRA[*]}\" bench/coldstart\`"
+  echo "Command: \`RUNTIME_DIR=${RUNTIME_DIR#"$ROOT"/} VARIANTS=\"$VARIANTS\" N=$N LOAD_SECONDS=$LOAD_SECONDS CONNECTIONS=$CONNECTIONS MAX_RAM=$MAX_RAM CPUS=$CPUS EXTRA_FLAGS=\"${EXTRA[*]}\" bench/coldstart.sh\`"
   echo "Secrets Manager: the --dev emulator of a helper process, over TLS: $HELPER_TLS (see deploy/lib.sh start_helper)."
   echo "Runs per variant: $N cold starts, interleaved across variants, then one start under ${LOAD_SECONDS}s of \`wrk -t2 -c$CONNECTIONS\` on the JWKS (wrk shares the machine)."
   echo "Times are from exec; listening, fetch started and fetch took come from the edge's log timestamps (ms resolution)."
