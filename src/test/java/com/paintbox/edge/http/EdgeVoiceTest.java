@@ -52,7 +52,10 @@ class EdgeVoiceTest {
     backend.create(EdgeHarness.SECRET, TestKeys.ec("voice").toJSONString());
     origin = new ProxyTestOrigin(vertx).start().await();
     origin.handle(request -> {
-      if (!request.path().equals("/slow")) {
+      if (request.path().equals("/compressible")) {
+        request.response().putHeader("content-type", "text/plain").putHeader("cache-control", "max-age=600")
+            .end("compressible ".repeat(400));
+      } else if (!request.path().equals("/slow")) {
         request.response().end("ok");
       }
     });
@@ -109,6 +112,19 @@ class EdgeVoiceTest {
 
     assertVoice(reply, 431, "headers_too_large");
     assertThat(reply.eof()).isTrue();
+  }
+
+  @Test
+  void publicPort_storedAnswerInNoCodingTheClientAccepts_406InTheEdgesVoice() throws Exception {
+    String gzip = "GET /compressible HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!ProxyRawClient.exchange(healthy.port(), gzip, QUIET).head().contains("content-encoding: gzip")) {
+      assertThat(System.nanoTime()).as("the stored answer gets its gzip form").isLessThan(deadline);
+      Thread.sleep(50); // stored bodies are compressed in the background
+    }
+
+    assertVoice(ProxyRawClient.exchange(healthy.port(), "GET /compressible HTTP/1.1\r\nHost: a\r\n"
+        + "Accept-Encoding: identity;q=0, deflate\r\n\r\n", QUIET), 406, "not_acceptable");
   }
 
   @Test
