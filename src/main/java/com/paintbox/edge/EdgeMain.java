@@ -53,7 +53,7 @@ public final class EdgeMain {
         ? DevMode.start(vertx, System.getenv()).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
     devMode.compose(mode -> Edge.start(vertx, registry, options(mode)).onSuccess(edge -> {
-      mode.ifPresent(m -> m.announce(edge, terminal));
+      mode.ifPresent(m -> m.announce(edge.config(), edge.publicPort(), edge.adminPort(), terminal));
       Shutdown.onSignals(vertx, edge, mode);
     })).onFailure(failure -> {
       if (failure instanceof ConfigException config) {

@@ -1,6 +1,6 @@
 package com.paintbox.edge.dev;
 
-import com.paintbox.edge.Edge;
+import com.paintbox.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -80,15 +80,16 @@ public final class DevMode {
   /**
    * Tells the user where everything is and hands them a token to verify against the served JWKS: a banner when
    * {@code terminal} is present (a person is watching), else JSON lines, which deploy/lib.sh reads the URLs from.
+   *
+   * @param publicPort the public port actually bound; {@code adminPort} likewise
    */
-  public void announce(Edge edge, Optional<PrintStream> terminal) {
-    Objects.requireNonNull(edge, "edge");
+  public void announce(EdgeConfig config, int publicPort, int adminPort, Optional<PrintStream> terminal) {
+    Objects.requireNonNull(config, "config");
     Objects.requireNonNull(terminal, "terminal");
-    URI base = URI.create("http://" + DevBanner.reachableHost(edge.config().bind()) + ":" + edge.publicPort());
+    URI base = URI.create("http://" + DevBanner.reachableHost(config.bind()) + ":" + publicPort);
     String jwt = keys.sampleJwt(ISSUER, SAMPLE_TOKEN_LIFETIME);
     if (terminal.isPresent()) {
-      URI admin = URI.create("http://" + DevBanner.reachableHost(edge.config().admin().bind()) + ":"
-          + edge.adminPort());
+      URI admin = URI.create("http://" + DevBanner.reachableHost(config.admin().bind()) + ":" + adminPort);
       terminal.get().print(new DevBanner(base, admin, env.get("EDGE_ADMIN_TOKEN"),
           DevBanner.origin(origin, env.get("EDGE_ORIGIN_URL")), origin.isPresent(), secrets.endpoint(),
           keys.rsa().getKeyID(), jwt).render());
