@@ -10,6 +10,8 @@
 # with -XX:AOTMode=on (or -Xshare:on for AppCDS): a cache the JVM would
 # silently ignore fails the smoke test instead. Checks, in order:
 #   GET /.well-known/jwks.json  200 with a "keys" array       GET /_edge/health  200      GET /_edge/ready  200
+#   the JWKS with Accept-Encoding: br, zstd, gzip  Content-Encoding br, zstd, gzip (decoded with Debian's brotli,
+#   zstd, gzip when present: the identity body), and no "cannot load" warning for Brotli or Zstandard in the log
 #   nothing on stderr/stdout that is not a JSON log line (JVM warnings, stack traces)
 #   SIGTERM  exit code 0
 # Then once more with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT at a port nobody listens on): "tracing on" logged, the
@@ -52,6 +54,29 @@ grep -q '"keys":\[{' <<<"$body" || fail "JWKS body has no keys array: $body"
 [[ "$(http_status "$port" /_edge/health)" == 200 ]] || fail "/_edge/health is not 200"
 [[ "$(http_status "$port" /_edge/ready)" == 200 ]] || fail "/_edge/ready is not 200"
 
+# Compression: Brotli and Zstandard are JNI libraries (brotli4j, zstd-jni) that the jar unpacks to java.io.tmpdir
+# and loads at start-up; where that fails the edge offers gzip only and says so in one warning. Only this runtime
+# can show they load here: the JWKS must come back br and zstd when asked, decode (with Debian's tools when present)
+# to the identity body, and the log must hold no "cannot load" warning.
+curl -fsS -o "$logs/jwks.identity" "http://127.0.0.1:$port/.well-known/jwks.json" || fail "JWKS fetch failed"
+decoded=()
+for coding in br zstd gzip; do
+  curl -fsS -H "Accept-Encoding: $coding" -D "$logs/jwks.$coding.head" -o "$logs/jwks.$coding" \
+    "http://127.0.0.1:$port/.well-known/jwks.json" || fail "JWKS fetch with Accept-Encoding: $coding failed"
+  encoding="$(tr -d '\r' <"$logs/jwks.$coding.head" | sed -n 's/^content-encoding: *//Ip' | tail -1)"
+  [[ "$encoding" == "$coding" ]] \
+    || fail "Accept-Encoding: $coding got Content-Encoding: '${encoding:-none}' (native library not loaded in this runtime?)"
+  case "$coding" in br) tool=(brotli -d -c) ;; zstd) tool=(zstd -d -c -q) ;; gzip) tool=(gzip -d -c) ;; esac
+  if command -v "${tool[0]}" >/dev/null; then
+    "${tool[@]}" <"$logs/jwks.$coding" | cmp -s - "$logs/jwks.identity" \
+      || fail "the $coding JWKS does not decode (${tool[*]}) to the identity body"
+    decoded+=("$coding")
+  fi
+done
+if grep -iE 'cannot load' "$logs/edge.log" | grep -iqE 'brotli|zstandard|zstd|\bbr\b'; then
+  fail "the edge could not load a compression library: $(grep -iE 'cannot load' "$logs/edge.log")"
+fi
+
 rc=0
 stop_service "$pid" 40 || rc=$?
 pid=""
@@ -80,6 +105,6 @@ if grep -v '^{' "$logs/edge.log" >"$logs/stray"; then
   fail "tracing on: output lines that are not JSON log lines (above)"
 fi
 
-say "OK: JWKS 200 with keys, health 200, ready 200, exit 0 on SIGTERM; archive $(basename "$archive") in use;" \
+say "OK: JWKS 200 with keys, br, zstd and gzip (decoded: ${decoded[*]:-none, tools missing}), health 200, ready 200, exit 0 on SIGTERM; archive $(basename "$archive") in use;" \
   "Secrets Manager over TLS: $HELPER_TLS; tracing on: OTLP exporter and JDK sender found, exit 0"
 say "exec to first JWKS 200: $(( (t1 - t0) / 1000 )) ms"
