@@ -30,10 +30,12 @@ ENV RUNTIME_DIR=/opt/edge DEPLOY_JDK=/opt/java/openjdk
 RUN deploy/jlink-runtime.sh && deploy/train.sh
 
 # ---- runtime -----------------------------------------------------------------------------------------------------
-# distroless base-nossl: glibc, CA certificates, tzdata, /tmp and a nonroot user; no shell, no package manager.
-# The jlink JRE needs only glibc (libc, libm, libdl, libpthread, librt), and Java brings its own TLS and CA store,
-# so the system OpenSSL of the "base" variant would be dead weight.
-FROM gcr.io/distroless/base-nossl-debian12:nonroot
+# distroless cc: glibc, libgcc_s, libstdc++, CA certificates, tzdata, /tmp and a nonroot user; no shell, no package
+# manager. The jlink JRE needs only glibc (libc, libm, libdl, libpthread, librt), but Brotli's JNI library
+# (brotli4j's libbrotli.so, unpacked to /tmp at start-up) is C++ and needs libstdc++.so.6 and libgcc_s.so.1: on
+# base-nossl, which has glibc alone, it fails to load ("libstdc++.so.6: cannot open shared object file") and the edge
+# offers no br. zstd-jni and Netty's epoll need glibc only. cc also carries base's libssl3, which Java never uses.
+FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /opt/edge /opt/edge
 WORKDIR /opt/edge
 # distroless's nonroot user; numeric so runtimes that enforce runAsNonRoot can check it without /etc/passwd.

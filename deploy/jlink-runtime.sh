@@ -19,7 +19,8 @@
 #     jdk.crypto.ec   EC keys and ECDHE for TLS to AWS, on JDKs before 22 only (22 moved SunEC into java.base)
 #   jdk.unsupported (sun.misc.Signal for SIGTERM, Unsafe for Netty) and jdk.management (GC metrics) come from jdeps.
 # The build then proves the result: the runtime must list the modules, offer TLSv1.3 with EC, and load the
-# jar's main class; train.sh and smoke.sh run the real service on it.
+# jar's main class, and the jar's Linux JNI libraries (epoll, Brotli, Zstandard) must need no system library beyond
+# what the image's distroless base has (IMAGE_LIBS); train.sh and smoke.sh run the real service on it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -84,5 +85,24 @@ grep -q 'TLSv1.3' <<<"$tls" || die "runtime offers no TLSv1.3: $tls"
 grep -q 'ECDHE' <<<"$tls" || die "runtime offers no ECDHE cipher suites"
 "$java" -cp "$RUNTIME_DIR/app/paintbox-edge.jar" -XX:-UsePerfData \
   --dry-run com.paintbox.edge.EdgeMain 2>/dev/null || die "runtime cannot load the main class"
+# The JNI libraries the jar unpacks and loads on Linux x86-64 (Netty's epoll, brotli4j, zstd-jni) find the system
+# libraries they link against in the image's base alone (the Dockerfile's distroless cc-debian12: glibc, libgcc_s,
+# libstdc++). One that needs more loads here, where Debian has everything, and fails only in the image, where the
+# edge then starts without it (no br, no zstd, or no epoll): smoke.sh cannot see that, this can.
+IMAGE_LIBS="${IMAGE_LIBS:-ld-linux-x86-64.so.2 libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libgcc_s.so.1 libstdc++.so.6}"
+if command -v readelf >/dev/null 2>&1; then
+  natives="$(cd "$work/classes" && find . -name '*.so' | sed 's|^\./||' \
+    | grep -E '(^|/)linux[-/](x86_64|amd64)/|^META-INF/native/[^/]*x86_64[^/]*\.so$' || true)"
+  [[ -n "$natives" ]] || die "no Linux x86-64 JNI library in $DEPLOY_JAR (Netty epoll, brotli4j, zstd-jni)"
+  for so in $natives; do
+    for lib in $(readelf -d "$work/classes/$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+      [[ " $IMAGE_LIBS " == *" $lib "* ]] \
+        || die "$so needs $lib, which the runtime image's base does not have (it has: $IMAGE_LIBS)"
+    done
+  done
+  say "JNI libraries link only against the image's base: $(echo $natives)"
+else
+  say "readelf not found (binutils): the JNI libraries' system dependencies are not checked against the image"
+fi
 
 say "runtime ready: $RUNTIME_DIR/jre ($(du -sh "$RUNTIME_DIR/jre" | cut -f1)), $(wc -l <"$work/listed") modules"
