@@ -16,6 +16,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,8 @@ public final class EdgeMain {
 
   /** As above, with {@code tracing}'s tracer when it is on; {@code registry} should come from the same tracing. */
   public static Vertx newVertx(PrometheusMeterRegistry registry, Tracing tracing) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(tracing, "tracing");
     // Vert.x then writes a read-only response header map (the JWKS handler's, shared for a second) from bytes it
     // rendered once, instead of encoding every header per response. Read per connection; an explicit -D wins.
     if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {

@@ -16,6 +16,7 @@ import com.paintbox.edge.tracing.Tracing;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,11 @@ public final class AdminVerticle extends VerticleBase {
 
   public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry,
       Optional<OriginCache> originCache) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(lifecycle, "lifecycle");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(originCache, "originCache");
     this.config = config;
     this.cache = cache;
     this.lifecycle = lifecycle;

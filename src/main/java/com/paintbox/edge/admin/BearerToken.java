@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks {@code Authorization: Bearer <token>} in constant time. Both sides are hashed first, so the comparison
@@ -33,7 +34,7 @@ final class BearerToken {
    * outright), 401 with a challenge when the token is missing or wrong. Returns the refusal's outcome label
    * ({@code refused}, {@code unauthorized}) for the caller's meters, or null when admitted.
    */
-  String refuse(RoutingContext context) {
+  @Nullable String refuse(RoutingContext context) {
     if (!configured()) {
       EdgeResponses.json(context.response(), 403, EdgeResponses.errorBody(403, "refused",
           "no EDGE_ADMIN_TOKEN is configured").put("outcome", "refused"));

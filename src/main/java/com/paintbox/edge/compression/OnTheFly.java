@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compression of an answer that is streamed, not served from a stored body (a pass-through, or a miss while it
@@ -25,7 +26,7 @@ public final class OnTheFly {
    * Prepares {@code in}'s response, whose status and headers are set, for its body: returns the encoder to push
    * the body through, or null to send it as it is.
    */
-  public static Codecs.StreamEncoder begin(HttpServerRequest in, Codecs codecs) {
+  public static Codecs.@Nullable StreamEncoder begin(HttpServerRequest in, Codecs codecs) {
     if (!codecs.enabled()) {
       return null;
     }

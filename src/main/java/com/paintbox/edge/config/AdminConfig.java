@@ -1,6 +1,7 @@
 package com.paintbox.edge.config;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,12 @@ import java.util.Optional;
  * @param refreshInterval least time between two forced refreshes, so the endpoint cannot hammer AWS
  */
 public record AdminConfig(String bind, int port, Optional<String> token, Duration refreshInterval) {
+
+  public AdminConfig {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(refreshInterval, "refreshInterval");
+  }
 
   @Override
   public String toString() {

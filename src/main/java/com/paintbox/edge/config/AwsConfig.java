@@ -1,6 +1,7 @@
 package com.paintbox.edge.config;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The Secrets Manager client's settings. The endpoint and credentials are left to the SDK's own variables
@@ -11,6 +12,11 @@ import java.time.Duration;
  * @param maxAttempts attempts per call, the first included
  */
 public record AwsConfig(String region, Duration attemptTimeout, int maxAttempts) {
+
+  public AwsConfig {
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+  }
 
   /** The whole call's budget: every attempt plus the SDK's short backoff between them. */
   public Duration callTimeout() {

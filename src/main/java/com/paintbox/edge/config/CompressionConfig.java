@@ -2,6 +2,7 @@ package com.paintbox.edge.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Compression of what the edge sends.
@@ -13,4 +14,11 @@ import java.util.Map;
  * @param streamedLevels per coding, the level of bodies compressed on the fly
  */
 public record CompressionConfig(boolean enabled, int minBytes, List<String> types, Map<String, Integer> storedLevels,
-    Map<String, Integer> streamedLevels) {}
+    Map<String, Integer> streamedLevels) {
+
+  public CompressionConfig {
+    Objects.requireNonNull(types, "types");
+    Objects.requireNonNull(storedLevels, "storedLevels");
+    Objects.requireNonNull(streamedLevels, "streamedLevels");
+  }
+}

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static Future<EdgeConfig> load(Vertx vertx, Map<String, String> env) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(env, "env");
     String dir = Optional.ofNullable(env.get("EDGE_CONFIG_DIR")).filter(d -> !d.isBlank()).map(d -> d + "/").orElse("");
     Optional<String> region;
     boolean regionExplicit = present(env, "EDGE_REGION");

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -44,6 +45,19 @@ public record EdgeConfig(
     CompressionConfig compression,
     AwsConfig aws) {
 
+  public EdgeConfig {
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+    Objects.requireNonNull(drain, "drain");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(jwks, "jwks");
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(compression, "compression");
+    Objects.requireNonNull(aws, "aws");
+  }
+
   private static final int MAX_PORT = 65_535;
   private static final int ONE_YEAR_SECONDS = 31_536_000;
   /** Above this a token no longer fits comfortably in one header line; below 16 it is guessable. */
@@ -63,6 +77,8 @@ public record EdgeConfig(
    * the environment would otherwise be ignored in silence, which is the worst way for a setting to fail.
    */
   public static EdgeConfig from(JsonObject merged, Optional<String> region) {
+    Objects.requireNonNull(merged, "merged");
+    Objects.requireNonNull(region, "region");
     Settings s = new Settings(merged);
     EdgeConfig config = new EdgeConfig(
         region,

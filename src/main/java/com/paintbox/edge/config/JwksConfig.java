@@ -2,6 +2,7 @@ package com.paintbox.edge.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,4 +33,20 @@ public record JwksConfig(
     String cacheControl,
     Optional<String> cdnCacheControl,
     Optional<String> surrogateControl,
-    Optional<String> surrogateKey) {}
+    Optional<String> surrogateKey) {
+
+  public JwksConfig {
+    Objects.requireNonNull(secretId, "secretId");
+    Objects.requireNonNull(fresh, "fresh");
+    Objects.requireNonNull(staleWhileRevalidate, "staleWhileRevalidate");
+    Objects.requireNonNull(staleIfError, "staleIfError");
+    Objects.requireNonNull(refreshAhead, "refreshAhead");
+    Objects.requireNonNull(retryMin, "retryMin");
+    Objects.requireNonNull(retryMax, "retryMax");
+    Objects.requireNonNull(fallbackFile, "fallbackFile");
+    Objects.requireNonNull(cacheControl, "cacheControl");
+    Objects.requireNonNull(cdnCacheControl, "cdnCacheControl");
+    Objects.requireNonNull(surrogateControl, "surrogateControl");
+    Objects.requireNonNull(surrogateKey, "surrogateKey");
+  }
+}

@@ -2,6 +2,7 @@ package com.paintbox.edge.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The one origin the edge forwards to.
@@ -26,6 +27,14 @@ public record OriginConfig(
     boolean preserveHost,
     Duration bodyIdleTimeout,
     boolean trustForwarded) {
+
+  public OriginConfig {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
+  }
 
   public boolean ssl() {
     return "https".equalsIgnoreCase(url.getScheme());

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -60,6 +61,7 @@ public final class DemoOrigin {
   private HttpServer server;
 
   public DemoOrigin(Vertx vertx) {
+    Objects.requireNonNull(vertx, "vertx");
     this.vertx = vertx;
   }
 

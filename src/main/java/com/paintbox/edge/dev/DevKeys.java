@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Signing keys for --dev and tests, generated fresh and stored as *private* JWKs, as a signing service would keep
@@ -27,10 +28,16 @@ import java.util.List;
  */
 public record DevKeys(RSAKey rsa, ECKey ec) {
 
+  public DevKeys {
+    Objects.requireNonNull(rsa, "rsa");
+    Objects.requireNonNull(ec, "ec");
+  }
+
   /** Big enough to be realistic, small enough to generate in well under a second. */
   private static final int RSA_BITS = 2048;
 
   public static DevKeys generate(String kidPrefix) {
+    Objects.requireNonNull(kidPrefix, "kidPrefix");
     try {
       RSAKey rsa = new RSAKeyGenerator(RSA_BITS).keyID(kidPrefix + "-rs256").keyUse(KeyUse.SIGNATURE)
           .algorithm(JWSAlgorithm.RS256).generate();

@@ -44,6 +44,8 @@ public final class DevMode {
 
   /** Starts the emulator (seeded) and, when no origin is configured, the demo origin. */
   public static Future<DevMode> start(Vertx vertx, Map<String, String> environment) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(environment, "environment");
     Map<String, String> env = new HashMap<>(environment);
     String secretId = env.computeIfAbsent("EDGE_JWKS_SECRET_ID", k -> DEFAULT_SECRET_ID);
     env.computeIfAbsent("EDGE_ADMIN_TOKEN", k -> HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));

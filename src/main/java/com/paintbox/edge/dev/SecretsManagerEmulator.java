@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,7 @@ public final class SecretsManagerEmulator {
   private HttpServer server;
 
   public SecretsManagerEmulator(Vertx vertx) {
+    Objects.requireNonNull(vertx, "vertx");
     this.vertx = vertx;
   }
 

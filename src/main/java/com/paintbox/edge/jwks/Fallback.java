@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,8 @@ public final class Fallback {
   private Fallback() {}
 
   public static Optional<JwksDocument> load(Optional<Path> file, Codecs codecs) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(codecs, "codecs");
     return file.map(path -> load(path, codecs));
   }
 

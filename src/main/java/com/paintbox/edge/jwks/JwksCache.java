@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The process-wide JWKS cache: one entry, shared by every event loop, fed by a {@link KeySource}.
@@ -95,12 +96,13 @@ public final class JwksCache {
   JwksCache(KeySource source, JwksConfig config, Ticker ticker, TaskScheduler scheduler,
       Optional<JwksDocument> fallback, JwksEvents events, DoubleSupplier jitter, Codecs codecs) {
     this.codecs = java.util.Objects.requireNonNull(codecs, "codecs");
-    this.source = source;
-    this.ticker = ticker;
-    this.scheduler = scheduler;
-    this.backoff = new Backoff(config.retryMin(), config.retryMax(), jitter);
-    this.fallback = fallback;
-    this.events = events;
+    this.source = java.util.Objects.requireNonNull(source, "source");
+    this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
+    this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
+    java.util.Objects.requireNonNull(config, "config");
+    this.backoff = new Backoff(config.retryMin(), config.retryMax(), java.util.Objects.requireNonNull(jitter, "jitter"));
+    this.fallback = java.util.Objects.requireNonNull(fallback, "fallback");
+    this.events = java.util.Objects.requireNonNull(events, "events");
     this.freshNanos = config.fresh().toNanos();
     this.swrEndNanos = freshNanos + config.staleWhileRevalidate().toNanos();
     this.sieEndNanos = freshNanos + Math.max(config.staleIfError().toNanos(), config.staleWhileRevalidate().toNanos());
@@ -134,7 +136,7 @@ public final class JwksCache {
    * null when the answer needs a fetch or a wait, for which {@link #lookup()} is the way. The hot path: one map read,
    * one clock read, no future.
    */
-  public Lookup lookupNow() {
+  public @Nullable Lookup lookupNow() {
     CompletableFuture<JwksDocument> entry = store.getIfPresent(KEY);
     if (entry == null || !entry.isDone() || entry.isCompletedExceptionally()) {
       return null;

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -78,11 +79,15 @@ public final class JwksDocument {
    * {@code codecs} says which codings to precompute besides gzip.
    */
   public static JwksDocument of(KeySet keySet, long fetchedAtNanos, Codecs codecs) {
+    Objects.requireNonNull(keySet, "keySet");
+    Objects.requireNonNull(codecs, "codecs");
     return new JwksDocument(keySet.keys(), keySet.versions(), fetchedAtNanos, codecs);
   }
 
   /** The document for keys that came from no secret version: the static fallback. */
   public static JwksDocument of(List<JWK> publicKeys, long fetchedAtNanos, Codecs codecs) {
+    Objects.requireNonNull(publicKeys, "publicKeys");
+    Objects.requireNonNull(codecs, "codecs");
     return new JwksDocument(publicKeys, Map.of(), fetchedAtNanos, codecs);
   }
 

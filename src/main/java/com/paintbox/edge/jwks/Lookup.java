@@ -1,5 +1,8 @@
 package com.paintbox.edge.jwks;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The cache's answer to one request.
  *
@@ -9,4 +12,10 @@ package com.paintbox.edge.jwks;
  * @param ttlSeconds remaining freshness, negative once stale
  * @param retryAfterSeconds for {@link Outcome#UNAVAILABLE}: when the next fetch is due
  */
-public record Lookup(Outcome outcome, JwksDocument document, long ageSeconds, long ttlSeconds, long retryAfterSeconds) {}
+public record Lookup(Outcome outcome, @Nullable JwksDocument document, long ageSeconds, long ttlSeconds,
+    long retryAfterSeconds) {
+
+  public Lookup {
+    Objects.requireNonNull(outcome, "outcome");
+  }
+}

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,6 +26,7 @@ public final class CacheTelemetry implements CacheEvents {
   private final MeterRegistry registry;
 
   public CacheTelemetry(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     this.registry = registry;
     for (Result result : Result.values()) {
       results.put(result, EdgeMeters.counter(registry, EdgeMeters.CACHE_REQUESTS,

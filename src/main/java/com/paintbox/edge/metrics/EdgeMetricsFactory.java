@@ -21,6 +21,7 @@ import io.vertx.core.spi.metrics.TCPMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,6 +41,7 @@ public final class EdgeMetricsFactory implements VertxMetricsFactory {
   private final MeterRegistry registry;
 
   public EdgeMetricsFactory(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     this.micrometer = new MicrometerMetricsFactory(registry);
     this.registry = registry;
   }

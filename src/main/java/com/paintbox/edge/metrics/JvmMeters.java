@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.util.Objects;
 
 /**
  * JVM memory, GC, threads, classes, CPU and uptime ({@code process_start_time_seconds}). Bound by the edge once its
@@ -22,6 +23,7 @@ public final class JvmMeters implements AutoCloseable {
 
   /** Binds every JVM meter to {@code registry}; close to remove the GC listeners (tests start many edges). */
   public static JvmMeters bind(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     JvmMeters meters = new JvmMeters();
     new JvmMemoryMetrics().bindTo(registry);
     meters.gc.bindTo(registry);

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class JwksTelemetry implements JwksEvents {
   private final Counter collapsed;
 
   public JwksTelemetry(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     this.registry = registry;
     for (Outcome outcome : Outcome.values()) {
       requests.put(outcome, EdgeMeters.counter(registry, EdgeMeters.JWKS_REQUESTS,

@@ -4,6 +4,7 @@ import com.paintbox.edge.proxy.OriginEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +24,7 @@ public final class OriginTelemetry implements OriginEvents {
   private final Timer headLatency;
 
   public OriginTelemetry(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     for (int i = 0; i < CLASSES.length; i++) {
       fromOrigin[i] = EdgeMeters.counter(registry, EdgeMeters.ORIGIN_REQUESTS,
           "Requests routed to the origin, by status class and by who answered",

@@ -2,6 +2,7 @@ package com.paintbox.edge.secrets;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +41,7 @@ public final class FetchFailure extends RuntimeException {
 
   public FetchFailure(Type type, String message, Throwable cause) {
     super(message, cause, false, false);
+    Objects.requireNonNull(type, "type");
     this.type = type;
   }
 
@@ -49,6 +51,7 @@ public final class FetchFailure extends RuntimeException {
 
   /** Classifies anything a fetch can fail with. */
   public static FetchFailure of(Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
     Throwable error = unwrap(failure);
     if (error instanceof FetchFailure fetchFailure) {
       return fetchFailure;

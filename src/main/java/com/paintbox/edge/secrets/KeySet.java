@@ -3,6 +3,7 @@ package com.paintbox.edge.secrets;
 import com.nimbusds.jose.jwk.JWK;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The public keys to publish and where they came from.
@@ -13,8 +14,8 @@ import java.util.Map;
 public record KeySet(List<JWK> keys, Map<String, String> versions) {
 
   public KeySet {
-    keys = List.copyOf(keys);
-    versions = Map.copyOf(versions);
+    keys = List.copyOf(Objects.requireNonNull(keys, "keys"));
+    versions = Map.copyOf(Objects.requireNonNull(versions, "versions"));
   }
 
   public List<String> kids() {

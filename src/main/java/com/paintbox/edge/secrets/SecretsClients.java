@@ -4,6 +4,7 @@ import com.paintbox.edge.config.AwsConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -44,6 +45,10 @@ public final class SecretsClients {
   /** As above, with {@code interceptors} around every call (tracing hook: a span per call when tracing is on). */
   public static SecretsManagerAsyncClient create(AwsConfig aws, Optional<URI> endpoint,
       Optional<AwsCredentialsProvider> credentials, List<ExecutionInterceptor> interceptors) {
+    Objects.requireNonNull(aws, "aws");
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(interceptors, "interceptors");
     var builder = SecretsManagerAsyncClient.builder()
         .region(Region.of(aws.region()))
         .credentialsProvider(credentials.orElseGet(SecretsClients::defaultCredentials))

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class SecretsManagerKeySource implements KeySource {
    * @param secretId name or ARN of the secret
    */
   public SecretsManagerKeySource(Future<SecretsManagerAsyncClient> client, String secretId) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(secretId, "secretId");
     this.client = client;
     this.secretId = secretId;
   }

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -41,7 +42,13 @@ public final class EdgeVerticle extends VerticleBase {
    * @param exchange closed when the verticle stops
    * @param route the origin cache or a plain pass-through, in front of {@code exchange}
    */
-  public record OriginSide(OriginExchange exchange, Handler<HttpServerRequest> route) {}
+  public record OriginSide(OriginExchange exchange, Handler<HttpServerRequest> route) {
+
+    public OriginSide {
+      Objects.requireNonNull(exchange, "exchange");
+      Objects.requireNonNull(route, "route");
+    }
+  }
   /** The server span's route for every edge endpoint. */
   private static final String EDGE_ROUTE = EDGE_PREFIX + "*";
 
@@ -61,6 +68,12 @@ public final class EdgeVerticle extends VerticleBase {
    */
   public EdgeVerticle(EdgeConfig config, JwksCache cache, JwksEvents events, Lifecycle lifecycle,
       OriginEvents originEvents, Function<Vertx, OriginSide> originSide) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(lifecycle, "lifecycle");
+    Objects.requireNonNull(originEvents, "originEvents");
+    Objects.requireNonNull(originSide, "originSide");
     this.config = config;
     this.cache = cache;
     this.events = events;

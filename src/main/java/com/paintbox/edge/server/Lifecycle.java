@@ -5,6 +5,7 @@ import com.paintbox.edge.jwks.JwksCache;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Health and readiness, and their one writer, shared by the public and admin ports: alive while the process
@@ -17,6 +18,7 @@ public final class Lifecycle {
   private volatile boolean draining;
 
   public Lifecycle(JwksCache cache) {
+    Objects.requireNonNull(cache, "cache");
     this.cache = cache;
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.tracing.VertxTracer;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
@@ -38,11 +39,13 @@ public final class Tracing {
    * @throws com.paintbox.edge.config.ConfigException naming the variable when the SDK refuses a value
    */
   public static Tracing configure(Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
     return TracingSettings.enabled(env) ? new Tracing(TracingSdk.start(env)) : OFF;
   }
 
   /** The tracing {@code vertx} was built with, or {@link #OFF}. */
   public static Tracing of(Vertx vertx) {
+    Objects.requireNonNull(vertx, "vertx");
     VertxTracer<?, ?> tracer = ((VertxInternal) vertx).tracer();
     if (tracer == null) {
       return OFF; // checked first, so a process without tracing never loads EdgeTracer
