@@ -100,7 +100,8 @@ public final class JwksCache {
     this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
     this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
     java.util.Objects.requireNonNull(config, "config");
-    this.backoff = new Backoff(config.retryMin(), config.retryMax(), java.util.Objects.requireNonNull(jitter, "jitter"));
+    java.util.Objects.requireNonNull(jitter, "jitter");
+    this.backoff = new Backoff(config.retryMin(), config.retryMax(), jitter);
     this.fallback = java.util.Objects.requireNonNull(fallback, "fallback");
     this.events = java.util.Objects.requireNonNull(events, "events");
     this.freshNanos = config.fresh().toNanos();
