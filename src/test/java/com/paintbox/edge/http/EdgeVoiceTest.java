@@ -150,6 +150,24 @@ class EdgeVoiceTest {
     assertThat(unavailable.text()).containsPattern("\r\nretry-after: \\d+\r\n");
   }
 
+  /** Not the edge's own answers, but its own header names: lower-case on the wire too, since compression landed. */
+  @Test
+  void jwks_okAndNotModified_headerNamesLowerCaseOnTheWire() throws IOException {
+    Reply ok = ProxyRawClient.exchange(healthy.port(),
+        "GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n", QUIET);
+    assertThat(ok.status()).isEqualTo(200);
+    String etag = fieldLines(ok).stream().filter(line -> line.startsWith("etag: ")).findFirst().orElseThrow()
+        .substring("etag: ".length());
+    Reply notModified = ProxyRawClient.exchange(healthy.port(), "GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\n"
+        + "Accept-Encoding: gzip\r\nIf-None-Match: " + etag + "\r\n\r\n", QUIET);
+    assertThat(notModified.status()).isEqualTo(304);
+
+    for (Reply reply : List.of(ok, notModified)) {
+      assertThat(fieldLines(reply)).isNotEmpty()
+          .allSatisfy(line -> assertThat(name(line)).isEqualTo(name(line).toLowerCase(Locale.ROOT)));
+    }
+  }
+
   @Test
   void publicPort_notReady_503IsNoStoreDatedAndLowerCase() throws IOException {
     Reply reply = ProxyRawClient.exchange(broken.port(), "GET /_edge/ready HTTP/1.1\r\nHost: a\r\n\r\n", QUIET);
