@@ -3,6 +3,7 @@ package com.paintbox.edge;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.paintbox.edge.cache.Invalidation;
 import com.paintbox.edge.cache.OriginCache;
+import com.paintbox.edge.cache.PassHealing;
 import com.paintbox.edge.cache.ShieldHandler;
 import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.CacheConfig;
@@ -180,11 +181,18 @@ public final class Edge {
   /** One event loop's origin side: its exchange, and the origin cache in front of it when there is one. */
   private static EdgeVerticle.OriginSide originSide(Vertx loop, EdgeConfig config, OriginTelemetry events,
       Optional<OriginCache> originCache, OriginExchange.Transport transport, Codecs codecs) {
-    ExchangeListener listener = originCache.<ExchangeListener>map(Invalidation::new).orElse(ExchangeListener.NONE);
+    ExchangeListener listener = originCache.<ExchangeListener>map(cache -> {
+      Invalidation invalidation = new Invalidation(cache);
+      PassHealing healing = new PassHealing(cache, config.origin().trustForwarded());
+      return (in, answer) -> {
+        invalidation.answered(in, answer);
+        healing.answered(in, answer);
+      };
+    }).orElse(ExchangeListener.NONE);
     OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport, codecs);
     Handler<HttpServerRequest> route = originCache.isPresent()
         ? new ShieldHandler(originCache.get(), exchange, config.origin().trustForwarded())
-        : request -> exchange.forward(request, null);
+        : exchange::forward;
     return new EdgeVerticle.OriginSide(exchange, route);
   }
 

@@ -22,7 +22,7 @@ import java.util.Set;
  * loops subscribe and get its head and body on their own loop.
  *
  * <pre>
- *   start ─▶ origin ─▶ head ─┬─ unstorable ─▶ leader relays the origin's answer itself; others retry, uncollapsed
+ *   start ─▶ origin ─▶ head ─┬─ unstorable ─▶ leader relays the origin's answer itself; others pass, in parallel
  *                            ├─ 304        ─▶ stored response updated (§4.3.4), served to all
  *                            ├─ error      ─▶ stale-if-error if the stored response allows, else the error to all
  *                            └─ storable   ─▶ head to all of its variant ─▶ body to all, kept ─▶ stored at the end
@@ -46,8 +46,6 @@ final class Fill {
   /** Fields a 304 does not update in the stored response (RFC 9111 §3.2). */
   private static final Set<String> NOT_UPDATED = Set.of("content-length", "content-encoding", "transfer-encoding",
       "content-range", "age");
-  /** Refusals that depend on the request, not the URL: they do not make the URL hit-for-miss. */
-  private static final Set<String> REQUEST_SPECIFIC = Set.of("authorization", "prefetch", "rsc-mismatch");
 
   /** What a fill tells the requests that wait on it; each call arrives on the subscriber's own event loop. */
   interface Subscriber {
@@ -121,7 +119,7 @@ final class Fill {
   private long responseMillis;
 
   /**
-   * @param fillKey where the fill is registered in {@link OriginCache#fills}, or null for an uncollapsed one
+   * @param fillKey where the fill is registered in {@link OriginCache#fills}
    * @param revalidating the stored response this fill validates, or null for a miss
    * @param fwd the Cache-Status {@code fwd} reason of the requests it answers
    */
@@ -156,8 +154,7 @@ final class Fill {
     }
     requestMillis = cache.clock().millis();
     cache.events().fetched(reason);
-    boolean cacheable = reason != CacheEvents.Fetch.PASS;
-    exchange.fetch(leaderRequest, HttpMethod.GET, leaderRequest.uri(), headers, cacheable, this::wanted, this::sending)
+    exchange.fetch(leaderRequest, HttpMethod.GET, leaderRequest.uri(), headers, true, this::wanted, this::sending)
         .onComplete(done -> {
       if (done.succeeded()) {
         answered(done.result());
@@ -272,12 +269,6 @@ final class Fill {
         leaderRequest.headers().contains("x-middleware-prefetch"), rsc);
     StoragePolicy.Verdict judged = cache.policy().judge(status, response.headers(), asked, requestMillis,
         responseMillis);
-    if (judged.storable() && reason == CacheEvents.Fetch.PASS && "too-large".equals(cache.passing(key))
-        && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-      // Its last body outgrew the object limit: relay this one rather than buffer it again and claim "stored".
-      unstorable(response, "too-large");
-      return;
-    }
     if (!judged.storable()) {
       unstorable(response, judged.refusal());
     } else {
@@ -289,7 +280,7 @@ final class Fill {
     if (revalidating != null && response.statusCode() < 500) {
       cache.remove(key, revalidating); // superseded by an answer the origin no longer lets us keep
     }
-    if (!REQUEST_SPECIFIC.contains(refusal)) {
+    if (StoragePolicy.aboutTheUrl(refusal)) {
       cache.pass(key, refusal);
     }
     List<Subscriber> all = close();

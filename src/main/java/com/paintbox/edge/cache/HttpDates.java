@@ -36,7 +36,8 @@ final class HttpDates {
     }
     try {
       if (text.charAt(3) == ',') {
-        return seconds(LocalDateTime.parse(text, IMF_FIXDATE));
+        long fast = imfFixdate(text);
+        return fast != INVALID ? fast : seconds(LocalDateTime.parse(text, IMF_FIXDATE));
       }
       if (text.indexOf(',') > 3) {
         LocalDateTime parsed = LocalDateTime.parse(text, RFC_850);
@@ -50,6 +51,54 @@ final class HttpDates {
     } catch (DateTimeParseException | IndexOutOfBoundsException invalid) {
       return INVALID;
     }
+  }
+
+  private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  private static final String DAYS = "MonTueWedThuFriSatSun";
+
+  /**
+   * IMF-fixdate at fixed offsets ({@code Sun, 06 Nov 1994 08:49:37 GMT}), the form every origin sends, without a
+   * formatter: it is read on every origin answer the cache may store. Anything unusual goes to the formatter, which
+   * also checks the weekday.
+   */
+  private static long imfFixdate(String text) {
+    if (text.length() != 29 || text.charAt(4) != ' ' || text.charAt(7) != ' ' || text.charAt(11) != ' '
+        || text.charAt(16) != ' ' || text.charAt(19) != ':' || text.charAt(22) != ':' || !text.endsWith(" GMT")) {
+      return INVALID;
+    }
+    int month = -1;
+    for (int m = 0; m < 12 && month < 0; m++) {
+      if (text.regionMatches(8, MONTHS, m * 3, 3)) {
+        month = m * 3;
+      }
+    }
+    int day = digits(text, 5, 2);
+    int year = digits(text, 12, 4);
+    int hour = digits(text, 17, 2);
+    int minute = digits(text, 20, 2);
+    int second = digits(text, 23, 2);
+    if (month < 0 || month % 3 != 0 || day < 1 || day > 31 || year < 0 || hour > 23 || minute > 59 || second > 60) {
+      return INVALID;
+    }
+    try {
+      LocalDateTime time = LocalDateTime.of(year, month / 3 + 1, day, hour, minute, Math.min(second, 59));
+      int day3 = (time.getDayOfWeek().getValue() - 1) * 3;
+      return text.regionMatches(0, DAYS, day3, 3) ? seconds(time) : INVALID;
+    } catch (java.time.DateTimeException invalid) {
+      return INVALID;
+    }
+  }
+
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static long seconds(LocalDateTime time) {

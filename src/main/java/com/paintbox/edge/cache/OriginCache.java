@@ -161,6 +161,11 @@ public final class OriginCache {
     passes.put(key, why);
   }
 
+  /** Clears a hit-for-miss mark: the URL's last answer could be stored. */
+  void unpass(ResourceKey key) {
+    passes.invalidate(key);
+  }
+
   /** The key a fill for this variant is registered under: primary and secondary key, or "?" when unknown. */
   static String fillKey(ResourceKey key, Variance variance, String[] values) {
     if (variance == null) {

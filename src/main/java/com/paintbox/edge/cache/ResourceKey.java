@@ -1,5 +1,10 @@
 package com.paintbox.edge.cache;
 
+import com.paintbox.edge.proxy.ForwardedHeaders;
+import com.paintbox.edge.proxy.OriginForm;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import java.util.Locale;
 
 /**
@@ -34,6 +39,20 @@ final class ResourceKey {
     this.nextData = nextData;
     this.text = scheme + "://" + this.host + target + (rsc ? " rsc" : "")
         + (prefetch == null ? "" : " prefetch=" + prefetch) + (nextData ? " data" : "");
+  }
+
+  /** The key of {@code in}: its hop's scheme as the origin is told it, its authority, its origin-form target. */
+  static ResourceKey of(HttpServerRequest in, boolean trustForwarded) {
+    HostAndPort authority = in.authority();
+    String host = authority == null ? "" : authority.port() < 0 ? authority.host()
+        : authority.host() + ":" + authority.port();
+    MultiMap headers = in.headers();
+    boolean rsc = "1".equals(headers.get("rsc"));
+    String prefetch = headers.get("next-router-prefetch");
+    String segment = headers.get("next-router-segment-prefetch");
+    String prefetchKey = !rsc || (prefetch == null && segment == null) ? null : prefetch + "|" + segment;
+    return new ResourceKey(ForwardedHeaders.scheme(in, trustForwarded), host, OriginForm.of(in.uri()), rsc,
+        prefetchKey, headers.contains("x-nextjs-data"));
   }
 
   /** The path of the target, without its query. */

@@ -2,15 +2,12 @@ package com.paintbox.edge.cache;
 
 import com.paintbox.edge.http.Fields;
 import com.paintbox.edge.http.EdgeResponses;
-import com.paintbox.edge.proxy.ForwardedHeaders;
 import com.paintbox.edge.proxy.OriginExchange;
-import com.paintbox.edge.proxy.OriginForm;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,8 +21,8 @@ import java.util.Locale;
  *   stored variant: fresh ──────────────────────────▶ hit
  *                   stale within stale-while-revalidate ▶ hit (ttl &lt; 0) + one background revalidation
  *                   stale, no-cache, or client no-cache (when honoured) ▶ revalidation fill (fwd=stale|request)
- *   nothing stored for the variant ─────────────────▶ miss fill, collapsed (fwd=uri-miss|vary-miss), or
- *                                                     uncollapsed while the URL is hit-for-miss
+ *   nothing stored for the variant ─────────────────▶ miss fill, collapsed (fwd=uri-miss|vary-miss), or a
+ *                                                     pass-through while the URL is hit-for-miss
  * </pre>
  *
  * Unkeyed fields that some origins obey ({@code X-Original-URL}, {@code X-Rewrite-URL},
@@ -64,7 +61,7 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
     }
     MultiMap headers = in.headers();
     if (headers.contains(HttpHeaders.UPGRADE)) {
-      exchange.forward(in, null); // a WebSocket handshake: not the cache's business, no Cache-Status
+      exchange.forward(in); // a WebSocket handshake: not the cache's business, no Cache-Status
       return;
     }
     String bypass = bypass(headers);
@@ -82,7 +79,8 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
   void retry(HttpServerRequest in, boolean pass, int attempt) {
     ResourceKey key = key(in);
     if (pass || attempt > MAX_RETRIES) {
-      fill(in, key, null, null, "miss", CacheEvents.Fetch.PASS, false, attempt);
+      String why = cache.passing(key);
+      pass(in, "miss", why == null ? "not-shared" : why);
     } else {
       lookup(in, key, attempt);
     }
@@ -100,6 +98,9 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
     if (stored != null && stored.mediaType.equals(key.rsc ? "text/html" : "text/x-component")) {
       stored = null; // defence in depth: a flight payload never answers a page request, nor a page an RSC one
     }
+    if (stored != null && stored.useless(now)) {
+      stored = null; // stale past every window, no validator: as good as gone (a fresher variant keeps its resource)
+    }
     if (stored != null) {
       served(in, key, resource, stored, rules, now, attempt);
       return;
@@ -113,9 +114,12 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
       return;
     }
     String fwd = resource == null ? "uri-miss" : "vary-miss";
-    Variance variance = cache.knownVariance(key, resource);
-    boolean passing = cache.passing(key) != null;
-    fill(in, key, variance, null, fwd, passing ? CacheEvents.Fetch.PASS : CacheEvents.Fetch.MISS, !passing, attempt);
+    String passing = cache.passing(key);
+    if (passing != null) {
+      pass(in, fwd, passing);
+      return;
+    }
+    fill(in, key, cache.knownVariance(key, resource), null, fwd, CacheEvents.Fetch.MISS, attempt);
   }
 
   private void served(HttpServerRequest in, ResourceKey key, Resource resource, StoredResponse stored,
@@ -142,7 +146,7 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
       return;
     }
     String fwd = usable || !rules.forced() ? "stale" : "request";
-    fill(in, key, resource.variance, stored, fwd, CacheEvents.Fetch.REVALIDATE, true, attempt);
+    fill(in, key, resource.variance, stored, fwd, CacheEvents.Fetch.REVALIDATE, attempt);
   }
 
   private void revalidateInBackground(HttpServerRequest in, ResourceKey key, Resource resource,
@@ -158,18 +162,21 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
   }
 
   /**
-   * Answers {@code in} from a fill: joins the one in flight for its variant, or starts one. An uncollapsed fill
-   * ({@code collapse} false) is this request's alone.
+   * Hit-for-miss: the URL answered with something unshareable a moment ago, so this request goes to the origin on
+   * its own, as a plain pass-through (conditionals, range and Accept-Encoding as the client sent them), queueing
+   * behind nobody. The answer is still judged on its way back ({@link PassHealing}): a storable one clears the mark,
+   * and the next request fills the cache.
    */
+  private void pass(HttpServerRequest in, String fwd, String why) {
+    events.answered(CacheEvents.Result.PASS);
+    events.fetched(CacheEvents.Fetch.PASS);
+    exchange.forward(in, status -> CacheStatus.forwarded(fwd).fwdStatus(status).detail(why).toString());
+  }
+
+  /** Answers {@code in} from a fill: joins the one in flight for its variant, or starts one. */
   private void fill(HttpServerRequest in, ResourceKey key, Variance variance, StoredResponse revalidating,
-      String fwd, CacheEvents.Fetch reason, boolean collapse, int attempt) {
-    CacheEvents.Result result = reason == CacheEvents.Fetch.PASS ? CacheEvents.Result.PASS : CacheEvents.Result.MISS;
-    if (!collapse) {
-      Fill alone = new Fill(cache, exchange, null, key, in, revalidating, fwd, reason);
-      new ClientAnswer(this, exchange, events, in, true, result, attempt).subscribe(alone);
-      alone.start();
-      return;
-    }
+      String fwd, CacheEvents.Fetch reason, int attempt) {
+    CacheEvents.Result result = CacheEvents.Result.MISS;
     String fillKey = OriginCache.fillKey(key, variance, variance == null ? null : variance.values(in.headers()));
     while (true) {
       Fill running = cache.fills.get(fillKey);
@@ -216,15 +223,6 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
   }
 
   private ResourceKey key(HttpServerRequest in) {
-    HostAndPort authority = in.authority();
-    String host = authority == null ? "" : authority.port() < 0 ? authority.host()
-        : authority.host() + ":" + authority.port();
-    MultiMap headers = in.headers();
-    boolean rsc = "1".equals(headers.get("rsc"));
-    String prefetch = headers.get("next-router-prefetch");
-    String segment = headers.get("next-router-segment-prefetch");
-    String prefetchKey = !rsc || (prefetch == null && segment == null) ? null : prefetch + "|" + segment;
-    return new ResourceKey(ForwardedHeaders.scheme(in, trustForwarded), host.toLowerCase(Locale.ROOT),
-        OriginForm.of(in.uri()), rsc, prefetchKey, headers.contains("x-nextjs-data"));
+    return ResourceKey.of(in, trustForwarded);
   }
 }

@@ -41,6 +41,9 @@ final class StoragePolicy {
   /** Statuses cacheable by default (RFC 9110 §15.1), of those understood: the ones heuristics may apply to. */
   private static final Set<Integer> HEURISTIC = Set.of(200, 203, 300, 301, 308, 404, 405, 410, 414, 501);
 
+  /** Refusals that depend on the request, not the URL: they do not make the URL hit-for-miss. */
+  private static final Set<String> REQUEST_SPECIFIC = Set.of("authorization", "prefetch", "rsc-mismatch");
+
   private final boolean heuristic;
   private final long maxObjectBytes;
 
@@ -78,15 +81,14 @@ final class StoragePolicy {
    */
   Verdict judge(int status, MultiMap headers, Asked asked, long requestMillis, long responseMillis) {
     long responseSeconds = responseMillis / 1000;
-    long date = single(headers.getAll(HttpHeaders.DATE));
-    long age = age(headers.getAll(HttpHeaders.AGE));
-    Directives cc = Directives.cacheControl(headers.getAll(HttpHeaders.CACHE_CONTROL));
     Directives targeted = targeted(headers);
-    Directives rules = targeted != null ? targeted : cc;
+    Directives rules = targeted != null ? targeted : Directives.cacheControl(headers.getAll(HttpHeaders.CACHE_CONTROL));
     String refusal = refusal(status, headers, asked, rules);
     if (refusal != null) {
-      return refuse(refusal, date, age);
+      return refuse(refusal, HttpDates.INVALID, 0); // Date and Age are parsed only for what may be stored
     }
+    long date = single(headers.getAll(HttpHeaders.DATE));
+    long age = age(headers.getAll(HttpHeaders.AGE));
     long dateOrNow = date == HttpDates.INVALID ? responseSeconds : date;
     long lifetime = lifetime(status, headers, rules, targeted == null, dateOrNow);
     boolean explicitNoCache = rules.noCache;
@@ -227,6 +229,11 @@ final class StoragePolicy {
 
   private static Verdict refuse(String why, long date, long age) {
     return new Verdict(why, 0, 0, 0, false, Set.of(), date, age);
+  }
+
+  /** True when a refusal says something about the URL (every request for it would get it), not about one request. */
+  static boolean aboutTheUrl(String refusal) {
+    return refusal != null && !REQUEST_SPECIFIC.contains(refusal);
   }
 
   /** The media type of a Content-Type value, lower-case, without parameters; "" when absent. */

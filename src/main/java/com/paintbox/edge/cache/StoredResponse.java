@@ -165,6 +165,15 @@ final class StoredResponse {
     return purgedAtMillis != 0;
   }
 
+  /**
+   * True once nothing can be done with it: stale past every window and without a validator to revalidate it by.
+   * Such a variant counts as absent (its resource may live on for a fresher one); Caffeine drops it with them.
+   */
+  boolean useless(long nowMillis) {
+    return !hasValidators()
+        && stalenessMillis(nowMillis) >= Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+  }
+
   boolean hasValidators() {
     return etag != null || lastModified != null;
   }

@@ -50,7 +50,7 @@ final class DirectExchange {
         && !headers.contains(HttpHeaders.UPGRADE);
   }
 
-  void forward(HttpServerRequest in, CharSequence cacheStatus) {
+  void forward(HttpServerRequest in, CacheStatusMember cacheStatus) {
     origin.lease(in, true)
         .compose(out -> send(in, out))
         .onComplete(answered -> {

@@ -45,7 +45,7 @@ final class EngineExchange implements ProxyInterceptor {
    * {@link #handleProxyRequest} synchronously from {@code handle}, on this event loop, which is what makes a field
    * enough to pass it (the engine offers no per-request attachment before its context exists).
    */
-  private CharSequence handing;
+  private CacheStatusMember handing;
 
   private final Codecs codecs;
 
@@ -57,7 +57,7 @@ final class EngineExchange implements ProxyInterceptor {
   }
 
   /** Hands {@code in} to {@code engine}, its answer to carry {@code cacheStatus} (null for none). */
-  void forward(HttpProxy engine, HttpServerRequest in, CharSequence cacheStatus) {
+  void forward(HttpProxy engine, HttpServerRequest in, CacheStatusMember cacheStatus) {
     handing = cacheStatus;
     try {
       engine.handle(in);
@@ -110,7 +110,7 @@ final class EngineExchange implements ProxyInterceptor {
     }
     // A plain answer, or the origin's refusal of an upgrade, relayed as any other: 5.0.7 would drop its headers
     // and body.
-    return Relay.answer(in, answer, ctx.get(CACHE_STATUS, CharSequence.class), codecs);
+    return Relay.answer(in, answer, ctx.get(CACHE_STATUS, CacheStatusMember.class), codecs);
   }
 
   /**

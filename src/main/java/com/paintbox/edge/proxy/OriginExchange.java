@@ -92,6 +92,16 @@ public final class OriginExchange {
    * the answer's {@code Cache-Status}. The request guard has run.
    */
   public void forward(HttpServerRequest in, CharSequence cacheStatus) {
+    forward(in, CacheStatusMember.constant(cacheStatus));
+  }
+
+  /** As above, with no Cache-Status member (the cache is off, or not the request's business: a WebSocket). */
+  public void forward(HttpServerRequest in) {
+    forward(in, (CacheStatusMember) null);
+  }
+
+  /** As above, the Cache-Status member made once the answer's status is known (null for none). */
+  public void forward(HttpServerRequest in, CacheStatusMember cacheStatus) {
     if (transport == Transport.AUTO && DirectExchange.applies(in)) {
       direct.forward(in, cacheStatus);
     } else {
@@ -133,7 +143,7 @@ public final class OriginExchange {
 
   /** Relays the origin's {@code answer} to {@code in}'s client, appending {@code cacheStatus} (may be null). */
   public Future<Void> relay(HttpServerRequest in, HttpClientResponse answer, CharSequence cacheStatus) {
-    return Relay.answer(in, answer, cacheStatus, codecs);
+    return Relay.answer(in, answer, CacheStatusMember.constant(cacheStatus), codecs);
   }
 
   /** How answers are compressed on the fly. */

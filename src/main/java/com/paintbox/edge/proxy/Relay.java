@@ -30,11 +30,13 @@ final class Relay {
    * Relays {@code answer} to {@code in}'s client, appending {@code cacheStatus} (may be null), compressed on the fly
    * when {@code codecs} and the client's Accept-Encoding say so ({@link OnTheFly}).
    */
-  static Future<Void> answer(HttpServerRequest in, HttpClientResponse answer, CharSequence cacheStatus,
+  static Future<Void> answer(HttpServerRequest in, HttpClientResponse answer, CacheStatusMember cacheStatus,
       Codecs codecs) {
     HttpServerResponse response = in.response();
     ForwardingRules.response(answer, response, false);
-    ForwardingRules.cacheStatus(response.headers(), cacheStatus);
+    if (cacheStatus != null) {
+      ForwardingRules.cacheStatus(response.headers(), cacheStatus.of(answer.statusCode()));
+    }
     Codecs.StreamEncoder encoder = OnTheFly.begin(in, codecs);
     if (in.method() == HttpMethod.HEAD && answer.request().getMethod() != HttpMethod.HEAD) {
       return headOnly(response, answer);

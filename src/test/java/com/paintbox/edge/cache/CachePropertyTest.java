@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
  * its lifetime and the origin's Age. It stores what §3 and §3.5 allow, narrowed by the edge's documented choices:
  * no 500, nothing without explicit freshness, nothing stale on arrival without a validator. A 304 freshens the
  * entry it validates with its own fields (§4.3.4); an unstorable non-5xx answer to a revalidation drops the entry.
+ * An answer unstorable for a reason that holds for every request of the URL (not Authorization alone) makes the
+ * path hit-for-miss for 30 s: a request then finding no entry for its variant is passed through, its answer not
+ * stored; a storable one clears the mark (the next request fills), an unstorable one renews it.
  * Invariants checked on every reply:
  * <ol type="a">
  *   <li>an answer the origin sent with {@code private}, {@code no-store} or {@code Set-Cookie}, or to a request with
@@ -132,6 +135,8 @@ class CachePropertyTest extends ShieldTestBase {
   /** The model's memory of one path. */
   static final class Stored {
     boolean varies;
+    /** Until when (the cache's clock) the path is hit-for-miss; 0 when it is not. */
+    long passUntil;
     final Map<String, Entry> slots = new HashMap<>();
 
     Entry select(String variant) {
@@ -245,7 +250,14 @@ class CachePropertyTest extends ShieldTestBase {
 
     String failure = check(method, reply, caused, selected, privateIds, now);
     if (failure == null && !caused.isEmpty()) {
-      update(stored, variant, authorization, caused.get(0), selected, privateIds, now);
+      // The edge drops an entry past use (stale, no validator): for it the variant holds nothing, as for the model.
+      boolean gone = selected == null || !selected.fresh(now) && !selected.etag();
+      boolean passed = gone && stored.passUntil > now;
+      if (passed) {
+        pass(stored, authorization, caused.get(0), privateIds, now);
+      } else {
+        update(stored, variant, authorization, caused.get(0), selected, privateIds, now);
+      }
     }
     return failure;
   }
@@ -350,6 +362,7 @@ class CachePropertyTest extends ShieldTestBase {
       // The edge judges a freshened response as it does a 304's request: Authorization does not count (§4.3.4).
       if (storable(selected.status(), directive, seconds, drawn.age(), true, drawn.cookie(), false)) {
         stored.store(freshened, variant);
+        stored.passUntil = 0; // anything stored for the URL ends its hit-for-miss
       } else {
         stored.drop(variant);
       }
@@ -363,9 +376,44 @@ class CachePropertyTest extends ShieldTestBase {
     if (kept) {
       stored.store(new Entry(answer.id(), drawn.status(), drawn.directive(), drawn.seconds(), drawn.age(),
           drawn.etag(), drawn.vary(), now), variant);
-    } else if (selected != null && answer.status() < 500) {
-      stored.drop(variant); // an answer the origin no longer lets be stored supersedes the stale one
+      stored.passUntil = 0;
+    } else {
+      if (selected != null && answer.status() < 500) {
+        stored.drop(variant); // an answer the origin no longer lets be stored supersedes the stale one
+      }
+      if (aboutTheUrl(drawn, authorization)) {
+        stored.passUntil = now + PASS_MILLIS;
+      }
     }
+  }
+
+  /** The edge's hit-for-miss memory, in milliseconds of its clock (OriginCache.PASS_MEMORY_MILLIS). */
+  private static final long PASS_MILLIS = 30_000;
+
+  /** What a passed request's answer does to the model: nothing is stored; the mark is cleared or renewed. */
+  private static void pass(Stored stored, boolean authorization, Sent answer, Set<String> privateIds, long now) {
+    Answer drawn = answer.answer();
+    if (isPrivate(drawn, authorization)) {
+      privateIds.add(answer.id());
+    }
+    if (storable(drawn.status(), drawn.directive(), drawn.seconds(), drawn.age(), drawn.etag(), drawn.cookie(),
+        authorization)) {
+      stored.passUntil = 0;
+    } else if (aboutTheUrl(drawn, authorization)) {
+      stored.passUntil = now + PASS_MILLIS;
+    }
+  }
+
+  /**
+   * Whether an unstorable answer was refused for the URL (the edge's order: status, no-store, private, Set-Cookie,
+   * then Authorization, then freshness) rather than for the request's Authorization.
+   */
+  private static boolean aboutTheUrl(Answer drawn, boolean authorization) {
+    Directive d = drawn.directive();
+    if (drawn.status() == 500 || d == Directive.NO_STORE || d == Directive.PRIVATE || drawn.cookie()) {
+      return true;
+    }
+    return !(authorization && !d.authorizes());
   }
 
   /** Invariant (a)'s answers: they belong to the request that caused them. */
