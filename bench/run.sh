@@ -12,6 +12,22 @@
 #          origin sends no freshness for it (no Cache-Control, no Expires), so the edge's cache may not store it
 #          and, after the first answer, forwards it as hit-for-miss ("pass"): the pass-through path with the cache on
 #   100k   a 100 KiB page, the same way
+#   compressed  (issue 12) a 30 KiB HTML page, bench/fixtures/nextjs/page-30k.html (a real Next.js 16 rendering: nav,
+#          article, inline RSC scripts), requested with `Accept-Encoding: br, gzip` as browsers send it, in two
+#          workloads ("compressed" in ONLY stands for both):
+#     compressed_hit   the page cached (the origin marks it `public, max-age=3600`): the edge answering a stored hit
+#          in br (its stored level; the script waits until a hit says Content-Encoding: br) vs the same edge asked
+#          for the same page without Accept-Encoding (edge_identity: the identity hit, the issue's baseline) vs
+#          nginx gzip_static serving a precompressed page-30k.html.gz (gzip -9) vs Varnish with its default gzip
+#          handling (http_gzip_support on, the backend, the origin nginx, answering identity, beresp.do_gzip = true;
+#          Varnish's gzip_level, 6)
+#     compressed_pass  the same bytes under another name the origin gives no freshness: the edge passing it through
+#          (hit-for-miss) and compressing on the fly (br at its streamed level) vs nginx proxy_pass with `gzip on`
+#          (gzip_comp_level 5, text/html, the only type nginx compresses by default)
+#          Both add the bytes each answer puts on the wire (status line, headers and body, measured once per server
+#          with curl; and wrk's bytes read per request), the coding each server chose, and issue 12's goals: the
+#          edge's compressed hit at the identity hit's req/s (within 10 %), and its bytes per response at least 15 %
+#          below nginx's gzip.
 #   tracing  (opt-in: ONLY="jwks 1k tracing") the JWKS hit and the 1 KiB page again, on the edge with tracing off
 #          (edge) beside two more edges exporting OTLP to a sink (an nginx answering 200 on /v1/traces):
 #          edge_s100 samples every trace (OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=1.0),
@@ -19,7 +35,7 @@
 #          edge drops what its queue cannot hold, as it would in production. Rows trace_jwks and trace_1k; the ratio
 #          table gives traced/off, where CPU µs/req at 0.01 should stay within 1.10. The traced edges run like the
 #          edge (origin cache on), so trace_1k is the same hit-for-miss pass-through as 1k.
-# The origin is one nginx serving the three pages; nginx and the edge forward to it over kept-alive connections.
+# The origin is one nginx serving the pages; nginx and the edge forward to it over kept-alive connections.
 # nginx and Varnish send the edge's own JWKS header set (Cache-Control, CDN-Cache-Control, …), so responses are
 # alike. The edge runs with its origin cache on (EDGE_CACHE_ENABLED=true, the default size); before the rounds the
 # script checks each cache answers the cached page from memory and the edge stores neither uncached page, and the
@@ -30,13 +46,16 @@
 # measured has load. Each target is warmed up, then ROUNDS rounds interleave the peers of a workload (A B C, B C A,
 # …); the table shows each column's median over the rounds, and the edge/peer ratios of those medians.
 #
-#   bench/run.sh                 # as root on Debian: installs nginx, varnish, wrk, gnuplot if missing; builds the jar
+#   bench/run.sh                 # as root on Debian: installs nginx, varnish, wrk, gnuplot, brotli if missing; builds
+#                                # the jar. About 11 minutes with the defaults (16 measurements; ONLY="jwks cached 1k
+#                                # 100k" skips the 30 KiB page, ~7 minutes)
 #   PROFILE=jfr bench/run.sh     # also records a JFR profile of the edge over the measured rounds and prints its
 #                                # top frames (JFR costs the edge a few per cent: compare ratios from plain runs)
 #
 # Knobs (environment; none starts with EDGE_, which the edge would refuse as an unknown setting): DURATION=10s
 # WARMUP=10s ROUNDS=3 CONNECTIONS=64 SERVER_CPUS=0 CLIENT_CPUS=1 JAVA_OPTS (the edge's JVM flags) JAR (the edge's
-# jar, default target/paintbox-edge.jar) ONLY="jwks cached 1k 100k" PROFILE=none|jfr OUT=bench/results, and ports
+# jar, default target/paintbox-edge.jar) ONLY="jwks cached 1k 100k compressed" PROFILE=none|jfr OUT=bench/results
+# PAGE30K (the compressed workloads' page, default bench/fixtures/nextjs/page-30k.html), and ports
 # ORIGIN_PORT NGINX_PORT EDGE_PORT EDGE_ADMIN_PORT VARNISH_PORT (18181-18184, 18193), and for tracing
 # TRACED100_PORT TRACED1_PORT SINK_PORT (18185-18187) and TRACED100_ADMIN_PORT TRACED1_ADMIN_PORT (18194-18195).
 # Writes bench/results/<date>-<time>.md and .png; raw wrk output, logs and profiles go to bench/results/raw/.
@@ -49,7 +68,7 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPUS=${SERVER_CPUS:-0}
 CLIENT_CPUS=${CLIENT_CPUS:-1}
-ONLY=${ONLY:-jwks cached 1k 100k}
+ONLY=${ONLY:-jwks cached 1k 100k compressed}
 PROFILE=${PROFILE:-none}
 OUT=${OUT:-bench/results}
 ORIGIN_PORT=${ORIGIN_PORT:-18181}
@@ -62,8 +81,11 @@ TRACED1_PORT=${TRACED1_PORT:-18186}
 SINK_PORT=${SINK_PORT:-18187}
 TRACED100_ADMIN_PORT=${TRACED100_ADMIN_PORT:-18194}
 TRACED1_ADMIN_PORT=${TRACED1_ADMIN_PORT:-18195}
-# "tracing" in ONLY stands for its two workloads.
-WORKLOADS=$(echo "$ONLY" | sed 's/\btracing\b/trace_jwks trace_1k/')
+# "tracing" and "compressed" in ONLY stand for their two workloads each.
+WORKLOADS=$(echo "$ONLY" | sed 's/\btracing\b/trace_jwks trace_1k/; s/\bcompressed\b/compressed_hit compressed_pass/')
+# The compressed workloads' page, and the header their requests carry (all but the edge_identity row's).
+PAGE30K=${PAGE30K:-bench/fixtures/nextjs/page-30k.html}
+ACCEPT_ENCODING="br, gzip"
 # Fixed heap (no resizing mid-run) and pre-touched pages; the collector is left to JVM ergonomics, which picks
 # SerialGC for a JVM confined to one CPU. Logged in the results as the JVM printed them.
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
@@ -83,6 +105,7 @@ ensure_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
   command -v curl >/dev/null || missing+=(curl)
+  command -v brotli >/dev/null || missing+=(brotli)
   command -v taskset >/dev/null || missing+=(util-linux)
   command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null || [ -f target/paintbox-edge.jar ] || missing+=(maven)
@@ -182,12 +205,16 @@ start_origin() {
   head -c 768 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/origin-www/page-1k.html"
   head -c 76800 /dev/urandom | base64 -w 0 | head -c 102400 > "$WORK/origin-www/page-100k.html"
   head -c 768 /dev/urandom | base64 -w 0 | head -c 1024 > "$WORK/origin-www/page-1k-cached.html"
+  # The compressed workloads' page, twice: cacheable, and under another name without freshness.
+  cp "$PAGE30K" "$WORK/origin-www/page-30k.html"
+  cp "$PAGE30K" "$WORK/origin-www/page-30k-pass.html"
   chmod -R a+rX "$WORK/origin-www"
   # Only the cached page carries freshness; the other two get nginx's Last-Modified and ETag and nothing else.
   # The OTLP sink of the traced edges shares the origin's nginx and CPUs; its access log counts the exports.
   nginx_start origin "$CLIENT_CPUS" "server { listen 127.0.0.1:$ORIGIN_PORT; root $WORK/origin-www;
     default_type text/html;
-    location = /page-1k-cached.html { add_header Cache-Control \"public, max-age=3600\"; } }
+    location = /page-1k-cached.html { add_header Cache-Control \"public, max-age=3600\"; }
+    location = /page-30k.html { add_header Cache-Control \"public, max-age=3600\"; } }
   server { listen 127.0.0.1:$SINK_PORT; client_max_body_size 64m; access_log $WORK/sink.log;
     location = /v1/traces { return 200; } }"
 }
@@ -241,11 +268,17 @@ header_of() { # file, name
   awk -v n="$(echo "$2" | tr 'A-Z' 'a-z')" -F': ' 'tolower($1) == n { sub(/\r$/, "", $2); print $2; exit }' "$1"
 }
 
-# The cached page goes through proxy_cache; the rest as before, proxy_pass only. The origin's Cache-Control rules
+# The cached page goes through proxy_cache; the 30 KiB page is a static file with its gzip -9 copy beside it
+# (gzip_static: nginx sends the .gz to clients that accept gzip, as a CDN serving precompressed assets does), and its
+# uncached twin is proxied with `gzip on` at level 5 (gzip_types always includes text/html; gzip_proxied any, so a
+# client's Via would change nothing); the rest as before, proxy_pass only. The origin's Cache-Control rules
 # what is kept and for how long (nginx obeys it before proxy_cache_valid, which is only the fallback for answers
 # without one); proxy_cache_lock collapses concurrent misses as the edge does; X-Cache-Status shows HIT, as the
 # edge's Cache-Status does.
 start_front_nginx() {
+  cp "$PAGE30K" "$WORK/static/page-30k.html"
+  gzip -9 -n -c "$PAGE30K" > "$WORK/static/page-30k.html.gz"
+  chmod a+r "$WORK/static/page-30k.html" "$WORK/static/page-30k.html.gz"
   nginx_start front "$SERVER_CPUS" "upstream origin { server 127.0.0.1:$ORIGIN_PORT; keepalive 128; }
   proxy_cache_path $SHM/nginx-cache levels=1:2 keys_zone=bench:10m max_size=64m inactive=1h use_temp_path=off;
   server {
@@ -257,6 +290,13 @@ start_front_nginx() {
       proxy_set_header X-Forwarded-Host \$host; proxy_buffers 16 16k;
       proxy_cache bench; proxy_cache_valid 200 10m; proxy_cache_lock on;
       add_header X-Cache-Status \$upstream_cache_status; }
+    location = /page-30k.html { root $WORK/static; types { } default_type text/html; gzip_static on; gzip_vary on;
+      add_header Cache-Control \"public, max-age=3600\"; }
+    location = /page-30k-pass.html {
+      proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host; proxy_buffers 16 16k;
+      gzip on; gzip_comp_level 5; gzip_vary on; gzip_proxied any; }
     location / {
       proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\";
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme;
@@ -264,16 +304,20 @@ start_front_nginx() {
 }
 
 # Varnish in front of the static nginx, told to keep the JWKS for a year: after the first request, every
-# request is a hit. The cached page comes from the origin nginx, kept as the built-in VCL decides from its
-# Cache-Control (an hour). One thread pool per server CPU; the process pinned to the server CPUs.
+# request is a hit. The cached pages come from the origin nginx, kept as the built-in VCL decides from their
+# Cache-Control (an hour); the 30 KiB one gzipped by Varnish (beresp.do_gzip; http_gzip_support is on by default). One thread pool per server CPU; the process pinned to the server CPUs.
 start_varnish() {
   cat > "$WORK/jwks.vcl" <<VCL
 vcl 4.1;
 backend default { .host = "127.0.0.1"; .port = "$NGINX_PORT"; }
 backend origin { .host = "127.0.0.1"; .port = "$ORIGIN_PORT"; }
-sub vcl_recv { if (req.url == "/page-1k-cached.html") { set req.backend_hint = origin; } }
+sub vcl_recv {
+  if (req.url == "/page-1k-cached.html" || req.url == "/page-30k.html") { set req.backend_hint = origin; }
+}
 sub vcl_backend_response {
   if (bereq.url == "/.well-known/jwks.json") { set beresp.ttl = 365d; set beresp.grace = 365d; }
+  # The origin answers identity; Varnish gzips it once into its store and answers gzip to clients that take it.
+  if (bereq.url == "/page-30k.html") { set beresp.do_gzip = true; }
 }
 VCL
   mkdir -p "$WORK/varnish"
@@ -310,6 +354,8 @@ check_servers() {
   done
   [[ " $ONLY " == *" cached "* ]] && check_cached
   check_uncached
+  [[ " $WORKLOADS " == *" compressed_hit "* ]] && check_compressed_hit
+  [[ " $WORKLOADS " == *" compressed_pass "* ]] && check_compressed_pass
   if tracing_wanted; then
     for port in "$TRACED100_PORT" "$TRACED1_PORT"; do
       check_same_bytes "http://127.0.0.1:$port/page-1k.html" "$WORK/origin-www/page-1k.html"
@@ -360,6 +406,84 @@ check_uncached() {
   say "uncached pages: no freshness from the origin; the edge: ${value#paintbox-edge; }, then hit-for-miss passes"
 }
 
+# One answer of a target, asked as its workload's wrk asks (Accept-Encoding: br, gzip, or nothing for edge_identity),
+# checked to decode (with Debian's tools, not the servers' encoders) to the page. Sets PROBE_CODING, PROBE_BODY and
+# PROBE_HEAD (bytes of the body and of the status line and headers, as sent) and PROBE_HEADERS (the head's file).
+probe() { # workload, target
+  local url args=() sizes decode=()
+  url=$(url_of "$2" "$1")
+  mapfile -t args < <(request_args "$1" "$2")
+  PROBE_HEADERS="$OUT/raw/$STAMP-$1-$2.headers"
+  sizes=$(curl -fs "${args[@]}" -o "$WORK/probe.body" -D "$PROBE_HEADERS" -w '%{size_download} %{size_header}' "$url") \
+    || { say "$url (${args[*]:-no Accept-Encoding}) failed"; exit 1; }
+  PROBE_BODY=${sizes% *}
+  PROBE_HEAD=${sizes#* }
+  PROBE_CODING=$(header_of "$PROBE_HEADERS" content-encoding)
+  PROBE_CODING=${PROBE_CODING:-identity}
+  case "$PROBE_CODING" in
+    br) decode=(brotli -d -c) ;; gzip) decode=(gzip -d -c) ;; zstd) decode=(zstd -d -c -q) ;; identity) decode=(cat) ;;
+    *) say "$url answered Content-Encoding: $PROBE_CODING"; exit 1 ;;
+  esac
+  "${decode[@]}" < "$WORK/probe.body" | cmp -s - "$PAGE30K" \
+    || { say "$url: its $PROBE_CODING body does not decode to $PAGE30K"; exit 1; }
+}
+
+# What each target of a compressed workload puts on the wire, for the report: "workload target coding body head".
+WIRE_TSV=""
+record_wire() { # workload, target
+  probe "$1" "$2"
+  echo "$1 $2 $PROBE_CODING $PROBE_BODY $PROBE_HEAD" >> "$WIRE_TSV"
+}
+
+# The 30 KiB page as a compressed hit from each cache: the edge's br (stored, compressed once in the background after
+# the fill: the script waits for it), the edge's identity hit, nginx's precompressed gzip, Varnish's gzip.
+check_compressed_hit() {
+  local value i
+  for i in $(seq 1 100); do
+    probe compressed_hit edge
+    value=$(header_of "$PROBE_HEADERS" cache-status)
+    [[ $PROBE_CODING == br && $value == *"; hit"* ]] && break
+    [ "$i" = 100 ] && { say "the edge never answered a br hit for the 30 KiB page (last: $PROBE_CODING, Cache-Status: $value)"; exit 1; }
+    sleep 0.1
+  done
+  record_wire compressed_hit edge
+  record_wire compressed_hit edge_identity
+  value=$(header_of "$PROBE_HEADERS" cache-status)
+  [[ $PROBE_CODING == identity && $value == *"; hit"* ]] \
+    || { say "the edge's identity answer was not an identity hit ($PROBE_CODING, Cache-Status: $value)"; exit 1; }
+  record_wire compressed_hit nginx
+  [[ $PROBE_CODING == gzip && $PROBE_BODY == $(stat -c %s "$WORK/static/page-30k.html.gz") ]] \
+    || { say "nginx gzip_static did not send page-30k.html.gz ($PROBE_CODING, $PROBE_BODY bytes)"; exit 1; }
+  probe compressed_hit varnish
+  record_wire compressed_hit varnish
+  value=$(header_of "$PROBE_HEADERS" x-varnish)
+  [[ $PROBE_CODING == gzip && $value == *" "* ]] \
+    || { say "Varnish did not answer a gzip hit ($PROBE_CODING, X-Varnish: $value)"; exit 1; }
+  say "30 KiB page: the edge a br hit (and an identity hit without Accept-Encoding), nginx gzip_static, Varnish a gzip hit"
+}
+
+# Its uncached twin: the origin gives it no freshness, the edge passes it (hit-for-miss) compressing on the fly.
+check_compressed_pass() {
+  local page=page-30k-pass.html value before after
+  curl -fs -o /dev/null -D "$WORK/origin.headers" "http://127.0.0.1:$ORIGIN_PORT/$page"
+  for value in cache-control expires; do
+    [ -z "$(header_of "$WORK/origin.headers" "$value")" ] \
+      || { say "the origin sends $value with $page: it would be cacheable"; exit 1; }
+  done
+  probe compressed_pass edge
+  value=$(header_of "$PROBE_HEADERS" cache-status)
+  [[ $value == *"fwd="* && $value != *stored* && $value != *"; hit"* ]] \
+    || { say "the edge stored or served $page from its cache (Cache-Status: $value)"; exit 1; }
+  before=$(cache_count pass)
+  record_wire compressed_pass edge
+  after=$(cache_count pass)
+  [ "$after" -gt "$before" ] || { say "the edge's next request for $page was not a pass (hit-for-miss)"; exit 1; }
+  [ "$PROBE_CODING" = br ] || { say "the edge passed $page through as $PROBE_CODING, expected br"; exit 1; }
+  record_wire compressed_pass nginx
+  [ "$PROBE_CODING" = gzip ] || { say "nginx gzip on answered $page as $PROBE_CODING"; exit 1; }
+  say "30 KiB uncached page: the edge passes it compressed on the fly (br), nginx with gzip on (gzip)"
+}
+
 # The edge's cache counters, in a fixed order: "hit N stale N revalidated N miss N collapsed N pass N bypass N".
 CACHE_RESULTS="hit stale revalidated miss collapsed pass bypass"
 cache_counts() {
@@ -375,7 +499,7 @@ cache_count() { # result
 # CPU ticks (user + system) of a process and its children's threads, so a run can say how busy the server was.
 server_pids() {
   case "$1" in
-    edge) echo "$EDGE_PID" ;;
+    edge|edge_identity) echo "$EDGE_PID" ;;
     edge_s100) echo "$EDGE_S100_PID" ;;
     edge_s1) echo "$EDGE_S1_PID" ;;
     nginx) pgrep -P "$(cat "$WORK/front.pid")" ;;
@@ -393,70 +517,93 @@ cpu_ticks() {
 
 url_of() { # target, workload
   local port path
-  case "$1" in edge) port=$EDGE_PORT ;; nginx) port=$NGINX_PORT ;; varnish) port=$VARNISH_PORT ;;
+  case "$1" in edge|edge_identity) port=$EDGE_PORT ;; nginx) port=$NGINX_PORT ;; varnish) port=$VARNISH_PORT ;;
     edge_s100) port=$TRACED100_PORT ;; edge_s1) port=$TRACED1_PORT ;; esac
   case "$2" in
     jwks|trace_jwks) path=/.well-known/jwks.json ;; cached) path=/page-1k-cached.html ;;
     1k|trace_1k) path=/page-1k.html ;; 100k) path=/page-100k.html ;;
+    compressed_hit) path=/page-30k.html ;; compressed_pass) path=/page-30k-pass.html ;;
   esac
   echo "http://127.0.0.1:$port$path"
 }
 
 peers_of() {
-  case "$1" in jwks|cached) echo "edge nginx varnish" ;; trace_*) echo "edge edge_s100 edge_s1" ;; *) echo "edge nginx" ;; esac
+  case "$1" in
+    jwks|cached) echo "edge nginx varnish" ;; trace_*) echo "edge edge_s100 edge_s1" ;;
+    compressed_hit) echo "edge edge_identity nginx varnish" ;; *) echo "edge nginx" ;;
+  esac
 }
 
 # What a peer is doing in a workload, for the ratios table.
 peer_name() { # workload, target
-  case "$1:$2" in cached:nginx) echo nginx-proxy_cache ;; *) echo "$2" ;; esac
+  case "$1:$2" in
+    cached:nginx) echo nginx-proxy_cache ;; compressed_hit:nginx) echo nginx-gzip_static ;;
+    compressed_hit:varnish) echo varnish-do_gzip ;; compressed_pass:nginx) echo nginx-gzip_on ;; *) echo "$2" ;;
+  esac
 }
 
 THREADS=$(cpu_count "$CLIENT_CPUS")
-wrk_run() { # url, duration -> wrk's text
-  taskset -c "$CLIENT_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "$1"
+wrk_run() { # url, duration, then wrk's extra arguments (headers) -> wrk's text
+  taskset -c "$CLIENT_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "${@:3}" "$1"
 }
 
-# wrk's text -> "rps p50 p75 p90 p99 errors requests" (latencies in ms; errors: socket errors + status >= 400,
-# which is what wrk counts as "Non-2xx or 3xx")
+# The request headers a workload's target is asked with, as wrk (or curl) arguments, one per line.
+request_args() { # workload, target
+  case "$1:$2" in
+    compressed_*:edge_identity) ;;
+    compressed_*) printf '%s\n' -H "Accept-Encoding: $ACCEPT_ENCODING" ;;
+  esac
+}
+
+# wrk's text -> "rps p50 p75 p90 p99 errors requests bytes/request" (latencies in ms; errors: socket errors + status
+# >= 400, which is what wrk counts as "Non-2xx or 3xx"; bytes: wrk's "read", heads and bodies, in its three-digit
+# binary units, over the requests)
 parse_wrk() {
   awk '
+    function bytes(v,  unit) { unit = v; gsub(/[0-9.]/, "", unit); sub(/[A-Za-z]+$/, "", v)
+      return v * (unit == "KB" ? 1024 : unit == "MB" ? 1048576 : unit == "GB" ? 1073741824 : unit == "TB" ? 1099511627776 : 1) }
     function ms(v,  unit) { unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
       return unit == "us" ? v / 1000 : unit == "s" ? v * 1000 : unit == "m" ? v * 60000 : v }
     /Requests\/sec:/ { rps = $2 }
-    / requests in / { requests = $1 }
+    / requests in / { requests = $1; read = bytes($NF == "read" ? $(NF - 1) : "0B") }
     /Non-2xx/ { bad += $NF }
     /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
     $1 == "50%" { p50 = ms($2) } $1 == "75%" { p75 = ms($2) } $1 == "90%" { p90 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    END { printf "%.0f %.3f %.3f %.3f %.3f %d %d\n", rps, p50, p75, p90, p99, bad, requests }'
+    END { printf "%.0f %.3f %.3f %.3f %.3f %d %d %.0f\n", rps, p50, p75, p90, p99, bad, requests,
+          (requests > 0 ? read / requests : 0) }'
 }
 
-measure() { # workload, target, round -> appends "workload target round rps p50 p75 p90 p99 errors requests cpu% cpu-us/req"
-  local url before after text seconds
+measure() { # workload, target, round -> appends "workload target round rps p50 p75 p90 p99 errors requests cpu%
+             # cpu-us/req bytes/req"
+  local url before after text seconds args=()
   url=$(url_of "$2" "$1")
+  mapfile -t args < <(request_args "$1" "$2")
   seconds=${DURATION%s}
   local counts_before=""
   # The edge's cache counters around the measurement (scraped outside the CPU window): how it answered.
-  [ "$2" = edge ] && counts_before=$(cache_counts)
+  [[ $2 == edge || $2 == edge_identity ]] && counts_before=$(cache_counts)
   # shellcheck disable=SC2046
   before=$(cpu_ticks $(server_pids "$2"))
-  text=$(wrk_run "$url" "$DURATION")
+  text=$(wrk_run "$url" "$DURATION" "${args[@]}")
   # shellcheck disable=SC2046
   after=$(cpu_ticks $(server_pids "$2"))
-  if [ "$2" = edge ]; then
+  if [[ $2 == edge || $2 == edge_identity ]]; then
     echo "$counts_before $(cache_counts)" | awk -v w="$1" -v r="$3" \
       '{ k = NF / 2; for (i = 1; i < k; i += 2) printf "%s %s %s %d\n", w, r, $i, $(k + i + 1) - $(i + 1) }' \
       >> "$CACHE_TSV"
   fi
   echo "$text" > "$OUT/raw/$STAMP-$1-$2-r$3.wrk"
   local cpu
-  local parsed requests cpu per_request
+  local parsed requests cpu per_request wire
   parsed=$(echo "$text" | parse_wrk)
   requests=$(echo "$parsed" | awk '{ print $7 }')
+  wire=$(echo "$parsed" | awk '{ print $8 }')
+  parsed=$(echo "$parsed" | cut -d' ' -f1-7)
   cpu=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "%.0f", 100 * d / hz / s }')
   # CPU time the server spent per answered request: steadier than req/s when neighbours take the CPU away.
   per_request=$(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
     'BEGIN { printf "%.1f", (n > 0 ? 1e6 * d / hz / n : 0) }')
-  echo "$1 $2 $3 $parsed $cpu $per_request" >> "$RESULTS"
+  echo "$1 $2 $3 $parsed $cpu $per_request $wire" >> "$RESULTS"
   say "$(printf '%-5s %-8s round %d: %s' "$1" "$2" "$3" "$(tail -1 "$RESULTS" | cut -d' ' -f4-)")"
 }
 
@@ -510,22 +657,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b >
 
 report() {
   local w t
-  TABLE="| workload | server | req/s | p50 ms | p75 ms | p90 ms | p99 ms | errors | server CPU % | CPU µs/req | req/s per round |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  TABLE="| workload | server | req/s | p50 ms | p75 ms | p90 ms | p99 ms | errors | server CPU % | CPU µs/req | bytes read/req (wrk) | req/s per round |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   PLOT_DATA=""
   RATIOS=""
   for w in $WORKLOADS; do
     PLOT_DATA+="# $w"$'\n'
     for t in $(peers_of "$w"); do
-      local rps p50 p75 p90 p99 err cpu us rounds
+      local rps p50 p75 p90 p99 err cpu us wire rounds
       rps=$(column_median "$w" "$t" 4); p50=$(column_median "$w" "$t" 5); p75=$(column_median "$w" "$t" 6)
       p90=$(column_median "$w" "$t" 7); p99=$(column_median "$w" "$t" 8); cpu=$(column_median "$w" "$t" 11)
       us=$(column_median "$w" "$t" 12)
+      wire=$(column_median "$w" "$t" 13)
       err=$(awk -v w="$w" -v t="$t" '$1 == w && $2 == t { s += $9 } END { print s + 0 }' "$RESULTS")
       rounds=$(awk -v w="$w" -v t="$t" '$1 == w && $2 == t { printf "%s%s", sep, $4; sep = " · " }' "$RESULTS")
-      TABLE+=$'\n'"| $w | $t | $rps | $p50 | $p75 | $p90 | $p99 | $err | $cpu | $us | $rounds |"
+      TABLE+=$'\n'"| $w | $t | $rps | $p50 | $p75 | $p90 | $p99 | $err | $cpu | $us | $wire | $rounds |"
       PLOT_DATA+="$t $p50 $p75 $p90 $p99"$'\n'
-      eval "RPS_${w}_$t=$rps; P99_${w}_$t=$p99; US_${w}_$t=$us"
+      eval "RPS_${w}_$t=$rps; P99_${w}_$t=$p99; US_${w}_$t=$us; WIRE_${w}_$t=$wire"
     done
     PLOT_DATA+=$'\n\n'
     for t in $(peers_of "$w"); do
@@ -540,7 +688,24 @@ report() {
     done
   done
   cache_report
+  wire_report
   goals
+}
+
+# What one answer of each compressed workload's target weighs (curl, once per server, before the rounds) beside what
+# wrk read per request over the rounds (median): the coding each server chose, and its body against the page's.
+wire_report() {
+  WIRE_TABLE=""
+  [ -s "$WIRE_TSV" ] || return 0
+  local identity
+  identity=$(stat -c %s "$PAGE30K")
+  WIRE_TABLE="| workload | server | Content-Encoding | body bytes | head bytes | bytes per response | of identity body | bytes read/req (wrk) |
+|---|---|---|---:|---:|---:|---:|---:|"
+  local w t coding body head
+  while read -r w t coding body head; do
+    WIRE_TABLE+=$'\n'"| $w | $(peer_name "$w" "$t") | $coding | $body | $head | $((body + head)) | $(awk -v b="$body" -v i="$identity" 'BEGIN { printf "%.1f %%", 100 * b / i }') | $(column_median "$w" "$t" 13) |"
+    eval "BODY_${w}_$t=$body; BYTES_${w}_$t=$((body + head))"
+  done < "$WIRE_TSV"
 }
 
 # How the edge's cache answered each workload's measured requests, summed over rounds, from its own counters.
@@ -556,9 +721,10 @@ cache_report() {
   done
 }
 
-# Issue 11's goals for the cached page, when the workloads they compare ran.
+# Issue 11's goals for the cached page and issue 12's for the compressed one, when the workloads they compare ran.
 goals() {
   GOALS=""
+  compression_goals
   [ -n "${RPS_cached_edge:-}" ] || return 0
   local r
   r=$(ratio "$RPS_cached_edge" "$RPS_cached_nginx")
@@ -569,6 +735,32 @@ goals() {
     r=$(ratio "$US_cached_edge" "$US_jwks_edge")
     GOALS+="- the edge's CPU µs per cached hit / per JWKS hit: $US_cached_edge / $US_jwks_edge = $r (goal <= 1.2: $(meets "$r" "<=" 1.2))"$'\n'
   fi
+}
+# "a / b = 0.854 (14.6 % fewer)": byte ratios to three places, so a bound is never met by rounding.
+bytes_ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) { print "n/a"; exit }
+    printf "%d / %d = %.3f (%.1f %% %s)", a, b, a / b, 100 * (a > b ? a / b - 1 : 1 - a / b), (a > b ? "more" : "fewer") }'
+}
+bytes_meet() { awk -v a="$1" -v b="$2" -v bound="$3" 'BEGIN { print (b > 0 && a / b <= bound) ? "met" : "not met" }'; }
+
+compression_goals() {
+  local r
+  if [ -n "${RPS_compressed_hit_edge:-}" ]; then
+    r=$(ratio "$RPS_compressed_hit_edge" "$RPS_compressed_hit_edge_identity")
+    GOALS+="- compressed hit req/s, the edge's br hit / its identity hit of the same page: $r (goal >= 0.90: $(meets "$r" ">=" 0.90))"$'\n'
+    r=$(ratio "$US_compressed_hit_edge" "$US_compressed_hit_edge_identity")
+    GOALS+="- CPU µs per request, br hit / identity hit: $US_compressed_hit_edge / $US_compressed_hit_edge_identity = $r"$'\n'
+    local e=${BYTES_compressed_hit_edge:-0} n=${BYTES_compressed_hit_nginx:-0} v=${BYTES_compressed_hit_varnish:-0}
+    local eb=${BODY_compressed_hit_edge:-0} nb=${BODY_compressed_hit_nginx:-0} vb=${BODY_compressed_hit_varnish:-0}
+    GOALS+="- bytes per response (head and body), the edge's br hit / nginx gzip_static (gzip -9): $(bytes_ratio "$e" "$n") (goal <= 0.85: $(bytes_meet "$e" "$n" 0.85)); bodies alone: $(bytes_ratio "$eb" "$nb") ($(bytes_meet "$eb" "$nb" 0.85))"$'\n'
+    GOALS+="- bytes per response, the edge's br hit / Varnish's gzip: $(bytes_ratio "$e" "$v"); bodies alone: $(bytes_ratio "$eb" "$vb")"$'\n'
+  fi
+  if [ -n "${RPS_compressed_pass_edge:-}" ]; then
+    local p=${BYTES_compressed_pass_edge:-0} q=${BYTES_compressed_pass_nginx:-0}
+    local pb=${BODY_compressed_pass_edge:-0} qb=${BODY_compressed_pass_nginx:-0}
+    GOALS+="- bytes per response, the edge's on-the-fly br / nginx gzip on (level 5): $(bytes_ratio "$p" "$q") (goal <= 0.85: $(bytes_meet "$p" "$q" 0.85)); bodies alone: $(bytes_ratio "$pb" "$qb") ($(bytes_meet "$pb" "$qb" 0.85))"$'\n'
+  fi
+  return 0
 }
 meets() { # value, >= or <=, bound
   awk -v v="$1" -v op="$2" -v b="$3" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else print ((op == ">=" ? v >= b : v <= b) ? "met" : "not met") }'
@@ -582,8 +774,14 @@ tables() {
   echo "|---|---|---:|---:|---:|"
   printf '%s' "$RATIOS"
   echo
+  if [ -n "$WIRE_TABLE" ]; then
+    echo "The 30 KiB page on the wire: one answer per server (curl, as wrk asks: Accept-Encoding: $ACCEPT_ENCODING, none for edge_identity), decoded with brotli/gzip to the page; identity body $(stat -c %s "$PAGE30K") bytes ($PAGE30K):"
+    echo
+    echo "$WIRE_TABLE"
+    echo
+  fi
   if [ -n "$GOALS" ]; then
-    echo "Issue 11's goals for the cached page (medians above):"
+    echo "Issue 11's goals for the cached page and issue 12's for the compressed one (medians above):"
     echo
     printf '%s' "$GOALS"
     echo
@@ -633,8 +831,10 @@ mkdir -p "$OUT/raw"
 STAMP=$(date +%Y-%m-%d-%H%M%S)
 RESULTS="$OUT/raw/$STAMP.tsv"
 CACHE_TSV="$OUT/raw/$STAMP-cache.tsv"
+WIRE_TSV="$OUT/raw/$STAMP-wire.tsv"
 : > "$RESULTS"
 : > "$CACHE_TSV"
+: > "$WIRE_TSV"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$(nproc)" -lt 2 ]; then
   say "fewer than 2 CPUs: servers and wrk share the one CPU"; SERVER_CPUS=0; CLIENT_CPUS=0
@@ -658,10 +858,18 @@ say "edge JVM: $EDGE_JVM_FLAGS; $EDGE_START"
 
 say "warming up every target for $WARMUP"
 for w in $WORKLOADS; do
-  for t in $(peers_of "$w"); do wrk_run "$(url_of "$t" "$w")" "$WARMUP" > /dev/null; done
+  for t in $(peers_of "$w"); do
+    mapfile -t args < <(request_args "$w" "$t")
+    wrk_run "$(url_of "$t" "$w")" "$WARMUP" "${args[@]}" > /dev/null
+  done
 done
 # One more short pass over the edge's paths, so JIT decisions see all of them before round 1.
-[ "$ONLY" = "jwks cached 1k 100k" ] && for w in $ONLY; do wrk_run "$(url_of edge "$w")" 3s > /dev/null; done
+if [ "$ONLY" = "jwks cached 1k 100k compressed" ]; then
+  for w in $WORKLOADS; do
+    mapfile -t args < <(request_args "$w" edge)
+    wrk_run "$(url_of edge "$w")" 3s "${args[@]}" > /dev/null
+  done
+fi
 
 if [ "$PROFILE" = jfr ]; then
   JFR_FILE="$OUT/raw/$STAMP-edge.jfr"
@@ -698,6 +906,18 @@ MD="$OUT/$STAMP.md"
   echo "Ratios are of the medians. req/s above 1 and p99 and CPU µs/req below 1 favour the edge."
   echo
   echo "![latency percentiles]($STAMP.png)"
+  if [ -s "$WIRE_TSV" ]; then
+    echo
+    echo "## The 30 KiB page's response heads, one per server (as counted in head bytes above)"
+    while read -r w t _; do
+      echo
+      echo "$w, $(peer_name "$w" "$t"):"
+      echo
+      echo '```'
+      tr -d '\r' < "$OUT/raw/$STAMP-$w-$t.headers" | sed '/^$/d'
+      echo '```'
+    done < "$WIRE_TSV"
+  fi
   if [ "$PROFILE" = jfr ]; then
     echo
     echo "## JFR profile of the edge (measured rounds only, all workloads; settings=profile; $JFR_FILE)"
