@@ -166,7 +166,7 @@ public record EdgeConfig(
     Duration ahead = Duration.ofMillis(set.getAsInt());
     if (ahead.compareTo(fresh) >= 0) {
       throw new ConfigException("EDGE_JWKS_REFRESH_AHEAD_MILLIS", ahead.toMillis(),
-          "\"auto\" or less than EDGE_JWKS_FRESH_SECONDS (" + fresh.toMillis() + " ms)");
+          "less than EDGE_JWKS_FRESH_SECONDS (" + fresh.toMillis() + " ms)");
     }
     return ahead;
   }
@@ -180,7 +180,7 @@ public record EdgeConfig(
     Duration retryMax = Duration.ofSeconds(set.getAsInt());
     if (retryMax.compareTo(retryMin) < 0) {
       throw new ConfigException("EDGE_JWKS_RETRY_MAX_SECONDS", retryMax.toSeconds(),
-          "\"auto\" or at least EDGE_JWKS_RETRY_MIN_MILLIS (" + retryMin.toMillis() + " ms)");
+          "at least EDGE_JWKS_RETRY_MIN_MILLIS (" + retryMin.toMillis() + " ms)");
     }
     return retryMax;
   }
@@ -303,7 +303,7 @@ public record EdgeConfig(
     Duration bodyIdle = Duration.ofSeconds(set.getAsInt());
     if (bodyIdle.compareTo(responseTimeout) < 0) {
       throw new ConfigException("EDGE_ORIGIN_BODY_IDLE_TIMEOUT_SECONDS", bodyIdle.toSeconds(),
-          "\"auto\" or at least EDGE_ORIGIN_TIMEOUT_SECONDS (" + responseTimeout.toSeconds() + ")");
+          "at least EDGE_ORIGIN_TIMEOUT_SECONDS (" + responseTimeout.toSeconds() + ")");
     }
     return bodyIdle;
   }
