@@ -158,6 +158,7 @@ final class StoredAnswers {
     headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(stored.body(coding).length()));
     if (coding != Coding.IDENTITY) {
       headers.set(HttpHeaders.CONTENT_ENCODING, coding.token());
+      headers.remove(HttpHeaders.ACCEPT_RANGES); // ranges are served from the identity body only
       if (stored.etag != null) {
         headers.set(HttpHeaders.ETAG, coding.etag(stored.etag));
       }

@@ -47,6 +47,7 @@ public final class OnTheFly {
     }
     headers.set(HttpHeaders.CONTENT_ENCODING, coding.token());
     headers.remove(HttpHeaders.CONTENT_LENGTH);
+    headers.remove(HttpHeaders.ACCEPT_RANGES); // ranges are of the identity body, which this answer is not
     String etag = headers.get(HttpHeaders.ETAG);
     if (etag != null && !etag.trim().startsWith("W/")) {
       headers.set(HttpHeaders.ETAG, "W/" + etag.trim());
