@@ -23,11 +23,13 @@ import io.vertx.httpproxy.ProxyResponse;
  *
  * The engine streams the request body (with back-pressure, resetting the origin request when the client leaves)
  * and detects upgrades; everything else is the edge's own, so both transports behave alike. The response leg never
- * calls the engine's {@code sendResponse}: 5.0.7 would re-format {@code Date}, drop warnings it judges stale and
+ * calls the engine's {@code sendResponse}: it would re-format {@code Date}, drop warnings it judges stale and
  * buffer a body of unknown length for HTTP/1.0 clients. Failures before the origin's response head become the
- * edge's answer here rather than in the proxy, which has one hard-coded 502 (its issue #114). On 5.0.7 the
+ * edge's answer here rather than in the proxy, which has one hard-coded 502 (its issue #114). In vertx-http-proxy the
  * request is released exactly once and a succeeded future returned: a released request plus a failed future
  * makes the proxy release again and never answer (issue #142).
+ *
+ * <p>The Vert.x gaps behind this are listed, each with the test that pins it, in docs/vertx-gaps.md.
  */
 final class EngineExchange implements ProxyInterceptor {
 
@@ -80,7 +82,7 @@ final class EngineExchange implements ProxyInterceptor {
     long sent = System.nanoTime();
     return ctx.sendRequest()
         .map(response -> {
-          // 5.0.7 would answer 501 for bad framing or relay any status as is.
+          // The engine would answer 501 for bad framing or relay any status as is.
           OriginFailure refused = OriginHead.check(response.proxiedResponse(), ctx.isWebSocket(), sent, events);
           return refused == null ? response : edgeAnswer(ctx, refused);
         })
@@ -108,13 +110,13 @@ final class EngineExchange implements ProxyInterceptor {
       ForwardingRules.response(answer, in.response(), true);
       return WebSocketTunnel.open(ctx);
     }
-    // A plain answer, or the origin's refusal of an upgrade, relayed as any other: 5.0.7 would drop its headers
+    // A plain answer, or the origin's refusal of an upgrade, relayed as any other: the engine would drop its headers
     // and body.
     return Relay.answer(in, answer, ctx.get(CACHE_STATUS, CacheStatusMember.class), codecs);
   }
 
   /**
-   * Releases the client's request (draining an unread body keeps an HTTP/1.1 connection usable; 5.0.7 throws on a
+   * Releases the client's request (draining an unread body keeps an HTTP/1.1 connection usable; the engine throws on a
    * second release, issue #142) and marks the exchange as the edge's to answer.
    */
   private ProxyResponse edgeAnswer(ProxyContext ctx, Throwable failure) {

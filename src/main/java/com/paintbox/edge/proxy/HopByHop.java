@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * Removes the headers that describe one connection rather than the message (RFC 9110 §7.6.1), in both
  * directions: the fixed list, {@code Proxy-Connection} (never standard, still sent by old clients), and every
- * name listed in {@code Connection}. vertx-http-proxy 5.0.7 drops only a fixed list on the request side, parses no
+ * name listed in {@code Connection}. vertx-http-proxy drops only a fixed list on the request side, parses no
  * {@code Connection} tokens and forwards all of them on the response side (its issue #152), so the edge does it,
  * for both transports, here.
+ *
+ * <p>The Vert.x gaps behind this are listed, each with the test that pins it, in docs/vertx-gaps.md.
  */
 final class HopByHop {
 

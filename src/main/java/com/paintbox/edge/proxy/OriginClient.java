@@ -47,6 +47,8 @@ final class OriginClient implements OriginRequestProvider {
   public Future<HttpClientRequest> create(ProxyContext ctx) {
     ProxyRequest proxyRequest = ctx.request();
     return lease(proxyRequest.proxiedRequest(), true).map(request -> {
+      // Registered before the engine's own listener, so it runs first (docs/vertx-gaps.md, gap 11).
+      request.response().onSuccess(OriginClient::expiresTheEngineCanRead);
       HeadDeadline deadline = new HeadDeadline(vertx, request, headTimeoutMillis);
       Body body = proxyRequest.getBody();
       if (body != null) {
@@ -56,6 +58,23 @@ final class OriginClient implements OriginRequestProvider {
       deadline.start();
       return request;
     });
+  }
+
+  /** An {@code Expires} that means "already stale" and parses: RFC 9111 §5.3 reads an invalid one the same way. */
+  static final String ALREADY_EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+  /**
+   * vertx-http-proxy builds its response from the origin's head and, for {@code Cache-Control: public} without
+   * {@code max-age}, parses {@code Date} and {@code Expires} and dereferences the result: an {@code Expires} that
+   * does not parse ({@code Expires: 0}) throws, and a valid answer would become a 502 (docs/vertx-gaps.md, gap 11).
+   * Such an {@code Expires} means "already stale" (RFC 9111 §5.3), so it is replaced by a date that says so and
+   * parses; the client reads the same thing.
+   */
+  static void expiresTheEngineCanRead(HttpClientResponse response) {
+    String expires = response.getHeader(io.vertx.core.http.HttpHeaders.EXPIRES);
+    if (expires != null && io.vertx.httpproxy.impl.ParseUtils.parseHeaderDate(expires) == null) {
+      response.headers().set(io.vertx.core.http.HttpHeaders.EXPIRES, ALREADY_EXPIRED);
+    }
   }
 
   /**

@@ -4,9 +4,11 @@ import java.util.regex.Pattern;
 
 /**
  * Request-targets as the origin must see them. An absolute-form target ({@code GET http://other.host/x}) names a
- * host, and RFC 9112 §3.2.2 tells the origin to prefer it over {@code Host}; 5.0.7 forwards it as is. The edge only
+ * host, and RFC 9112 §3.2.2 tells the origin to prefer it over {@code Host}; vertx-http-proxy forwards it as is. The edge only
  * ever serves its one origin, so the authority is dropped and the raw path and query are kept byte for byte
  * (no decoding, so {@code %2F} stays {@code %2F}).
+ *
+ * <p>The Vert.x gaps behind this are listed, each with the test that pins it, in docs/vertx-gaps.md.
  */
 public final class OriginForm {
 

@@ -10,10 +10,12 @@ import io.vertx.core.streams.ReadStream;
  * The client's request body on its way to the origin: a pass-through {@link ReadStream} (flow control is the
  * source's, untouched) that tells the {@link HeadDeadline} about progress and fixes one framing gap.
  *
- * <p>The gap: an HTTP/2 request may carry a body with no {@code Content-Length}. 5.0.7 only chunks the origin
+ * <p>The gap: an HTTP/2 request may carry a body with no {@code Content-Length}. vertx-http-proxy only chunks the origin
  * request when the client's HTTP/1.1 request was chunked, and the Vert.x client refuses a body that is neither
  * sized nor chunked, so such an upload would fail. The first chunk switches the origin request to chunked, which is
  * still possible because its head goes out with that first chunk.
+ *
+ * <p>The Vert.x gaps behind this are listed, each with the test that pins it, in docs/vertx-gaps.md.
  */
 final class UploadStream implements ReadStream<Buffer> {
 

@@ -7,11 +7,13 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyResponse;
 
 /**
- * Hand-written: the bytes of an upgraded WebSocket connection, once the origin has answered 101. 5.0.7's own tunnel
+ * Hand-written: the bytes of an upgraded WebSocket connection, once the origin has answered 101. vertx-http-proxy's own tunnel
  * copies with {@code handler(other::write)}: no back-pressure (a fast origin and a slow client grow the edge's
  * memory without bound), no error handling, and the origin socket left open when the client's upgrade fails. Here
  * each direction is a {@code pipeTo}, which pauses the reader while the writer's queue is full, and whichever side
  * ends or fails takes the other down with it.
+ *
+ * <p>The Vert.x gaps behind this are listed, each with the test that pins it, in docs/vertx-gaps.md.
  */
 final class WebSocketTunnel {
 
