@@ -21,7 +21,7 @@ public final class Invalidation implements ExchangeListener {
   private final OriginCache cache;
 
   public Invalidation(OriginCache cache) {
-    this.cache = cache;
+    this.cache = java.util.Objects.requireNonNull(cache, "cache");
   }
 
   @Override

@@ -19,7 +19,7 @@ public final class PassHealing implements ExchangeListener {
   private final boolean trustForwarded;
 
   public PassHealing(OriginCache cache, boolean trustForwarded) {
-    this.cache = cache;
+    this.cache = java.util.Objects.requireNonNull(cache, "cache");
     this.trustForwarded = trustForwarded;
   }
 

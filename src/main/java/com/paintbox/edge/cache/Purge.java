@@ -19,6 +19,11 @@ import java.util.Set;
  */
 public record Purge(List<Target> urls, Target prefix, Set<String> surrogateKeys, boolean soft) {
 
+  public Purge {
+    java.util.Objects.requireNonNull(urls, "urls");
+    java.util.Objects.requireNonNull(surrogateKeys, "surrogateKeys");
+  }
+
   /** A host (null: any) and an origin-form target or prefix. */
   public record Target(String host, String target) {
 

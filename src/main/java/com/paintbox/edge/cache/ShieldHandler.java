@@ -45,8 +45,8 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
   private final boolean honorClient;
 
   public ShieldHandler(OriginCache cache, OriginExchange exchange, boolean trustForwarded) {
-    this.cache = cache;
-    this.exchange = exchange;
+    this.cache = java.util.Objects.requireNonNull(cache, "cache");
+    this.exchange = java.util.Objects.requireNonNull(exchange, "exchange");
     this.events = cache.events();
     this.trustForwarded = trustForwarded;
     this.honorClient = cache.config().honorClientNoCache();
