@@ -38,7 +38,8 @@ public record EdgeConfig(
     JwksConfig jwks,
     OriginConfig origin,
     CacheConfig cache,
-    AwsConfig aws) {
+    AwsConfig aws,
+    FleetConfig fleet) {
 
   private static final int MAX_PORT = 65_535;
   private static final int ONE_YEAR_SECONDS = 31_536_000;
@@ -69,7 +70,8 @@ public record EdgeConfig(
         new AwsConfig(
             s.string("AWS_REGION"),
             s.millis("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", 100, 60_000),
-            s.integer("EDGE_AWS_MAX_ATTEMPTS", 1, 10)));
+            s.integer("EDGE_AWS_MAX_ATTEMPTS", 1, 10)),
+        FleetConfig.from(s, region)); // fleet hook: peers, shield region, discovery (issue 13)
     s.unread().findFirst().ifPresent(key -> {
       throw new ConfigException(key, merged.getValue(key), "no such setting (see the configuration table in README.md)");
     });
