@@ -7,12 +7,14 @@ import com.paintbox.edge.cache.ShieldHandler;
 import com.paintbox.edge.config.CacheConfig;
 import com.paintbox.edge.config.ConfigLoader;
 import com.paintbox.edge.config.EdgeConfig;
+import com.paintbox.edge.fleet.Fleet;
 import com.paintbox.edge.jwks.Fallback;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.CacheTelemetry;
 import com.paintbox.edge.metrics.EdgeMeters;
+import com.paintbox.edge.metrics.FleetTelemetry;
 import com.paintbox.edge.metrics.JvmMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
 import com.paintbox.edge.metrics.OriginTelemetry;
@@ -100,6 +102,7 @@ public final class Edge {
   private int adminPort;
   private JvmMeters jvmMeters;
   private Optional<OriginCache> originCache = Optional.empty();
+  private Fleet fleet;
 
   private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
     this.vertx = vertx;
@@ -132,17 +135,19 @@ public final class Edge {
     cache.start();
     OriginTelemetry originTelemetry = new OriginTelemetry(registry);
     edge.originCache = originCache(config.cache(), registry, options.clock());
+    edge.fleet = fleet(vertx, config, registry); // fleet hook (issue 13)
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();
     return vertx.deployVerticle(() -> {
       EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry,
-          loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport()));
+          loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport(), edge.fleet));
       started.add(verticle);
       return verticle;
     }, instances).compose(id -> {
       edge.deployments.add(id);
       edge.publicPort = started.get(0).actualPort();
-      AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache);
+      AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache,
+          edge.fleet.admin()); // fleet hook: purges (and refreshes on request) reach every machine
       return vertx.deployVerticle(admin).compose(adminId -> {
         edge.deployments.add(adminId);
         edge.adminPort = admin.actualPort();
@@ -166,15 +171,40 @@ public final class Edge {
     return Optional.of(originCache);
   }
 
+  /** The fleet and its meters (registered with or without peers, so dashboards always find them). */
+  private static Fleet fleet(Vertx vertx, EdgeConfig config, PrometheusMeterRegistry registry) {
+    FleetTelemetry telemetry = new FleetTelemetry(registry);
+    Fleet fleet = Fleet.start(vertx, config, telemetry);
+    telemetry.bindGauges(fleet);
+    return fleet;
+  }
+
   /** One event loop's origin side: its exchange, and the origin cache in front of it when there is one. */
   private static EdgeVerticle.OriginSide originSide(Vertx loop, EdgeConfig config, OriginTelemetry events,
-      Optional<OriginCache> originCache, OriginExchange.Transport transport) {
+      Optional<OriginCache> originCache, OriginExchange.Transport transport, Fleet fleet) {
     ExchangeListener listener = originCache.<ExchangeListener>map(Invalidation::new).orElse(ExchangeListener.NONE);
-    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport);
-    Handler<HttpServerRequest> route = originCache.isPresent()
-        ? new ShieldHandler(originCache.get(), exchange, config.origin().trustForwarded())
+    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport,
+        fleet.tier(loop)); // fleet hook: an edge's cacheable fetches go to the shield region
+    Handler<HttpServerRequest> route = route(originCache, exchange, config.origin().trustForwarded());
+    // Fleet hook: a tier hop from another region's edge takes an exchange of its own, which trusts the hop's
+    // X-Forwarded-Proto (so the shield keys it as the edge did) and has no tier (a hop never goes to a shield
+    // again). Its pool is closed with the verticle, like every client the verticle creates.
+    Handler<HttpServerRequest> hops = fleet.acceptsHops()
+        ? route(originCache, new OriginExchange(loop, config.origin().trusting(), events, listener, transport), true)
+        : route;
+    return new EdgeVerticle.OriginSide(exchange, fleet.gate(route, hops));
+  }
+
+  private static Handler<HttpServerRequest> route(Optional<OriginCache> originCache, OriginExchange exchange,
+      boolean trustForwarded) {
+    return originCache.isPresent()
+        ? new ShieldHandler(originCache.get(), exchange, trustForwarded)
         : request -> exchange.forward(request, null);
-    return new EdgeVerticle.OriginSide(exchange, route);
+  }
+
+  /** The fleet: its peers, purge fan-out and shield tier. */
+  public Fleet fleet() {
+    return fleet;
   }
 
   public EdgeConfig config() {
@@ -215,7 +245,9 @@ public final class Edge {
     for (String deployment : deployments) { // public first, admin last: see above
       undeployed = undeployed.eventually(() -> vertx.undeploy(deployment));
     }
-    return undeployed.eventually(() -> {
+    // Fleet hook: its DNS timer and the admin forwards' client close once no request can use them.
+    Future<Void> fleetClosed = undeployed.eventually(() -> fleet == null ? Future.succeededFuture() : fleet.close());
+    return fleetClosed.eventually(() -> {
       cache.close();
       if (jvmMeters != null) {
         jvmMeters.close();

@@ -2,6 +2,7 @@ package com.paintbox.edge.admin;
 
 import com.paintbox.edge.cache.OriginCache;
 import com.paintbox.edge.config.AdminConfig;
+import com.paintbox.edge.fleet.FleetAdmin;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.server.Lifecycle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,11 +33,16 @@ public final class AdminVerticle extends VerticleBase {
   private final Lifecycle lifecycle;
   private final PrometheusMeterRegistry registry;
   private final Optional<OriginCache> originCache;
+  private final FleetAdmin fleet;
   private HttpServer server;
   private boolean exemplars;
 
+  /**
+   * @param fleet the fleet's admin actions: purges reach every machine unless local, refreshes when asked (issue 13)
+   */
   public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry,
-      Optional<OriginCache> originCache) {
+      Optional<OriginCache> originCache, FleetAdmin fleet) {
+    this.fleet = fleet;
     this.config = config;
     this.cache = cache;
     this.lifecycle = lifecycle;
@@ -50,9 +56,9 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     router.get("/health").handler(ctx -> lifecycle.health(ctx.response()));
     router.get("/ready").handler(ctx -> lifecycle.readiness(ctx.response()));
-    router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
+    router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime, fleet));
     router.post("/cache/purge").handler(BodyHandler.create().setBodyLimit(PurgeHandler.MAX_BODY_BYTES))
-        .handler(new PurgeHandler(originCache, config, registry));
+        .handler(new PurgeHandler(originCache, config, registry, fleet));
     // Tracing hooks: scrapes and probes are not traced; with tracing on, a scraper asking for OpenMetrics gets it,
     // the one format that carries the histograms' exemplars. Off, /metrics answers as it always has.
     exemplars = Tracing.of(vertx).enabled();
