@@ -123,7 +123,8 @@ final class DnsDiscovery {
       if (addresses.isEmpty()) {
         return null;
       }
-      String host = "[" + addresses.get(0) + "]";
+      String address = addresses.get(0); // an IPv4-mapped AAAA comes back as IPv4
+      String host = address.contains(":") ? "[" + address + "]" : address;
       return new Peer(id, region, URI.create("http://" + host + ":" + publicPort),
           URI.create("http://" + host + ":" + adminPort));
     }).otherwise((Peer) null);
