@@ -130,7 +130,7 @@ final class FanOut {
         });
   }
 
-  /** Full jitter on a doubling delay: between half and all of it. */
+  /** A doubling delay from the minimum, capped, jittered to between half and all of it (so retries spread). */
   static long backoff(int attempt) {
     long full = Math.min(BACKOFF_MAX_MILLIS, BACKOFF_MIN_MILLIS << Math.min(attempt - 1, 16));
     return full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1);

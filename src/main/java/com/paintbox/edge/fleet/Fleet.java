@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -180,7 +179,7 @@ public final class Fleet {
   }
 
   private String dnsName() {
-    return "vms." + fleet.app().orElse("?") + ".internal @ " + URI.create("dns://" + (fleet.dnsHost().contains(":")
-        ? "[" + fleet.dnsHost() + "]" : fleet.dnsHost()) + ":" + fleet.dnsPort()).getAuthority();
+    String host = fleet.dnsHost().contains(":") ? "[" + fleet.dnsHost() + "]" : fleet.dnsHost();
+    return "vms." + fleet.app().orElse("?") + ".internal @ " + host + ":" + fleet.dnsPort();
   }
 }

@@ -4,6 +4,7 @@ import com.paintbox.edge.http.Fields;
 import com.paintbox.edge.proxy.FetchTier;
 import com.paintbox.edge.proxy.ForwardedHeaders;
 import com.paintbox.edge.proxy.OriginForm;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -75,11 +76,39 @@ final class ShieldTier implements FetchTier {
       return origin.get();
     }
     Peer shield = choice.peer();
+    Hop hop = new Hop(shield, method, target, authority, headers, wanted, sending, origin);
     RequestOptions options = new RequestOptions().setServer(SocketAddress.inetSocketAddress(shield.port(), shield.host()))
         .setHost(shield.host()).setPort(shield.port()).setConnectTimeout(connectTimeoutMillis);
-    return client.request(options).transform(leased -> {
+    return client.request(options).transform(hop::leased);
+  }
+
+  /** One fetch through the shield: what it was asked, and where it falls back. */
+  private final class Hop {
+
+    private final Peer shield;
+    private final HttpMethod method;
+    private final String target;
+    private final HostAndPort authority;
+    private final MultiMap headers;
+    private final BooleanSupplier wanted;
+    private final Consumer<HttpClientRequest> sending;
+    private final Supplier<Future<HttpClientResponse>> origin;
+
+    Hop(Peer shield, HttpMethod method, String target, HostAndPort authority, MultiMap headers,
+        BooleanSupplier wanted, Consumer<HttpClientRequest> sending, Supplier<Future<HttpClientResponse>> origin) {
+      this.shield = shield;
+      this.method = method;
+      this.target = target;
+      this.authority = authority;
+      this.headers = headers;
+      this.wanted = wanted;
+      this.sending = sending;
+      this.origin = origin;
+    }
+
+    Future<HttpClientResponse> leased(AsyncResult<HttpClientRequest> leased) {
       if (leased.failed()) {
-        return fallback(shield, FleetEvents.Fallback.CONNECT, wanted, origin);
+        return fallback(FleetEvents.Fallback.CONNECT);
       }
       HttpClientRequest out = leased.result();
       if (!wanted.getAsBoolean()) {
@@ -87,35 +116,35 @@ final class ShieldTier implements FetchTier {
         return Future.failedFuture(new VertxException("nobody waits any more", true));
       }
       out.setMethod(method).setURI(target);
-      out.headers().setAll(headers);
+      out.headers().setAll(headers); // a copy: the origin's fallback fetch sends the headers as they were
       out.headers().set(HopMarker.HEADER, marker.sign(method.name(), authority.toString(), target));
       out.authority(authority); // after the lease: the pool stays keyed by the shield's address
       sending.accept(out);
-      return send(out).transform(answered -> {
-        if (answered.failed()) {
-          return fallback(shield, timedOut(answered.cause()) ? FleetEvents.Fallback.TIMEOUT
-              : FleetEvents.Fallback.ERROR, wanted, origin);
-        }
-        HttpClientResponse answer = answered.result();
-        if (answer.statusCode() >= 500 && !fromShieldCache(answer.headers())) {
-          answer.request().reset(); // its own error's body is of no use
-          return fallback(shield, FleetEvents.Fallback.STATUS, wanted, origin);
-        }
-        shields.answered(shield);
-        events.shieldAnswered();
-        return Future.succeededFuture(answer);
-      });
-    });
-  }
-
-  private Future<HttpClientResponse> fallback(Peer shield, FleetEvents.Fallback reason, BooleanSupplier wanted,
-      Supplier<Future<HttpClientResponse>> origin) {
-    if (!wanted.getAsBoolean()) {
-      return Future.failedFuture(new VertxException("nobody waits any more", true)); // cancelled, not failed
+      return send(out).transform(this::answered);
     }
-    shields.failed(shield);
-    events.shieldFallback(reason);
-    return origin.get();
+
+    private Future<HttpClientResponse> answered(AsyncResult<HttpClientResponse> answered) {
+      if (answered.failed()) {
+        return fallback(timedOut(answered.cause()) ? FleetEvents.Fallback.TIMEOUT : FleetEvents.Fallback.ERROR);
+      }
+      HttpClientResponse answer = answered.result();
+      if (answer.statusCode() >= 500 && !fromShieldCache(answer.headers())) {
+        answer.request().reset(); // its own error's body is of no use
+        return fallback(FleetEvents.Fallback.STATUS);
+      }
+      shields.answered(shield);
+      events.shieldAnswered();
+      return Future.succeededFuture(answer);
+    }
+
+    private Future<HttpClientResponse> fallback(FleetEvents.Fallback reason) {
+      if (!wanted.getAsBoolean()) {
+        return Future.failedFuture(new VertxException("nobody waits any more", true)); // cancelled, not failed
+      }
+      shields.failed(shield);
+      events.shieldFallback(reason);
+      return origin.get();
+    }
   }
 
   /** Sends and resets the request when no head comes within the deadline. */

@@ -96,6 +96,8 @@ class FleetTest {
     assertThat(fills).hasSize(URLS).allSatisfy((uri, count) -> assertThat(count).as(uri).isEqualTo(1));
     assertThat(viaShield).as("every edge miss went to the shield").isBetween((double) URLS, 2.0 * URLS);
     assertThat(fallbacks("lhr") + fallbacks("syd")).isZero();
+    assertThat(fleet.machine("iad").count(EdgeMeters.FLEET_HOPS, "result", "valid")).isEqualTo(viaShield);
+    assertThat(fleet.machine("iad").count(EdgeMeters.FLEET_HOPS, "result", "invalid")).isZero();
     assertThat(origin.seen()).allSatisfy(seen -> assertThat(seen.header("paintbox-edge-hop")).isNull());
   }
 
