@@ -167,8 +167,8 @@ final class TestFleet implements AutoCloseable {
 
   /**
    * The response's body, asked for in the callback that delivers its head: a body asked for later (in a callback
-   * chained from the test thread, which Vert.x may run a turn later) can miss chunks delivered meanwhile, and then
-   * never completes.
+   * chained from the test thread, which Vert.x may run a turn later) misses the chunks and end delivered meanwhile and
+   * never completes (vert.x#5904; it hung about one purge test in ten here before this).
    */
   private static Future<Reply> read(Future<io.vertx.core.http.HttpClientResponse> answer) {
     return answer.compose(response -> response.body().map(bytes -> new Reply(response.statusCode(),
