@@ -9,12 +9,14 @@ import com.paintbox.edge.compression.Codecs;
 import com.paintbox.edge.config.CacheConfig;
 import com.paintbox.edge.config.ConfigLoader;
 import com.paintbox.edge.config.EdgeConfig;
+import com.paintbox.edge.fleet.Fleet;
 import com.paintbox.edge.jwks.Fallback;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.CacheTelemetry;
 import com.paintbox.edge.metrics.EdgeMeters;
+import com.paintbox.edge.metrics.FleetTelemetry;
 import com.paintbox.edge.metrics.JvmMeters;
 import com.paintbox.edge.metrics.JwksTelemetry;
 import com.paintbox.edge.metrics.OriginTelemetry;
@@ -103,6 +105,7 @@ public final class Edge {
   private int adminPort;
   private JvmMeters jvmMeters;
   private Optional<OriginCache> originCache = Optional.empty();
+  private Fleet fleet;
 
   private Edge(Vertx vertx, EdgeConfig config, JwksCache cache, Future<SecretsManagerAsyncClient> client) {
     this.vertx = vertx;
@@ -136,9 +139,11 @@ public final class Edge {
     cache.start();
     OriginTelemetry originTelemetry = new OriginTelemetry(registry);
     edge.originCache = originCache(vertx, config.cache(), registry, options.clock(), codecs);
+    edge.fleet = fleet(vertx, config, registry); // fleet hook (issue 13)
     // The admin port opens first: whoever waits for the public port and then scrapes or probes the admin one (a
     // script, Fly's metrics scraper) must never find it closed.
-    AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache);
+    AdminVerticle admin = new AdminVerticle(config.admin(), cache, edge.lifecycle, registry, edge.originCache,
+        edge.fleet.admin()); // fleet hook: purges (and refreshes on request) reach every machine
     DeploymentOptions instances = new DeploymentOptions().setInstances(config.eventLoops());
     List<EdgeVerticle> started = new ArrayList<>();
     return vertx.deployVerticle(admin).compose(adminId -> {
@@ -146,7 +151,8 @@ public final class Edge {
       edge.adminPort = admin.actualPort();
       return vertx.deployVerticle(() -> {
         EdgeVerticle verticle = new EdgeVerticle(config, cache, telemetry, edge.lifecycle, originTelemetry,
-            loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport(), codecs));
+            loop -> originSide(loop, config, originTelemetry, edge.originCache, options.transport(), codecs,
+                edge.fleet));
         started.add(verticle);
         return verticle;
       }, instances);
@@ -178,9 +184,17 @@ public final class Edge {
     return Optional.of(originCache);
   }
 
+  /** The fleet and its meters (registered with or without peers, so dashboards always find them). */
+  private static Fleet fleet(Vertx vertx, EdgeConfig config, PrometheusMeterRegistry registry) {
+    FleetTelemetry telemetry = new FleetTelemetry(registry);
+    Fleet fleet = Fleet.start(vertx, config, telemetry);
+    telemetry.bindGauges(fleet);
+    return fleet;
+  }
+
   /** One event loop's origin side: its exchange, and the origin cache in front of it when there is one. */
   private static EdgeVerticle.OriginSide originSide(Vertx loop, EdgeConfig config, OriginTelemetry events,
-      Optional<OriginCache> originCache, OriginExchange.Transport transport, Codecs codecs) {
+      Optional<OriginCache> originCache, OriginExchange.Transport transport, Codecs codecs, Fleet fleet) {
     ExchangeListener listener = originCache.<ExchangeListener>map(cache -> {
       Invalidation invalidation = new Invalidation(cache);
       PassHealing healing = new PassHealing(cache, config.origin().trustForwarded());
@@ -189,11 +203,29 @@ public final class Edge {
         healing.answered(in, answer);
       };
     }).orElse(ExchangeListener.NONE);
-    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport, codecs);
-    Handler<HttpServerRequest> route = originCache.isPresent()
-        ? new ShieldHandler(originCache.get(), exchange, config.origin().trustForwarded())
+    OriginExchange exchange = new OriginExchange(loop, config.origin(), events, listener, transport, codecs,
+        fleet.tier(loop)); // fleet hook: an edge's cacheable fetches go to the shield region
+    Handler<HttpServerRequest> route = route(originCache, exchange, config.origin().trustForwarded());
+    // Fleet hook: a tier hop from another region's edge takes an exchange of its own, which trusts the hop's
+    // X-Forwarded-Proto (so the shield keys it as the edge did) and has no tier (a hop never goes to a shield
+    // again). Its pool is closed with the verticle, like every client the verticle creates.
+    Handler<HttpServerRequest> hops = fleet.acceptsHops()
+        ? route(originCache, new OriginExchange(loop, config.origin().trusting(), events, listener, transport, codecs),
+            true)
+        : route;
+    return new EdgeVerticle.OriginSide(exchange, fleet.gate(route, hops));
+  }
+
+  private static Handler<HttpServerRequest> route(Optional<OriginCache> originCache, OriginExchange exchange,
+      boolean trustForwarded) {
+    return originCache.isPresent()
+        ? new ShieldHandler(originCache.get(), exchange, trustForwarded)
         : exchange::forward;
-    return new EdgeVerticle.OriginSide(exchange, route);
+  }
+
+  /** The fleet: its peers, purge fan-out and shield tier. */
+  public Fleet fleet() {
+    return fleet;
   }
 
   public EdgeConfig config() {
@@ -235,7 +267,9 @@ public final class Edge {
       String deployment = deployments.get(i);
       undeployed = undeployed.eventually(() -> vertx.undeploy(deployment));
     }
-    return undeployed.eventually(() -> {
+    // Fleet hook: its DNS timer and the admin forwards' client close once no request can use them.
+    Future<Void> fleetClosed = undeployed.eventually(() -> fleet == null ? Future.succeededFuture() : fleet.close());
+    return fleetClosed.eventually(() -> {
       cache.close();
       if (jvmMeters != null) {
         jvmMeters.close();

@@ -3,6 +3,7 @@ package com.paintbox.edge.admin;
 import com.paintbox.edge.cache.OriginCache;
 import com.paintbox.edge.config.AdminConfig;
 import com.paintbox.edge.http.EdgeResponses;
+import com.paintbox.edge.fleet.FleetAdmin;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.server.Lifecycle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,16 +35,21 @@ public final class AdminVerticle extends VerticleBase {
   private final Lifecycle lifecycle;
   private final PrometheusMeterRegistry registry;
   private final Optional<OriginCache> originCache;
+  private final FleetAdmin fleet;
   private HttpServer server;
   private boolean exemplars;
 
+  /**
+   * @param fleet the fleet's admin actions: purges reach every machine unless local, refreshes when asked (issue 13)
+   */
   public AdminVerticle(AdminConfig config, JwksCache cache, Lifecycle lifecycle, PrometheusMeterRegistry registry,
-      Optional<OriginCache> originCache) {
+      Optional<OriginCache> originCache, FleetAdmin fleet) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(lifecycle, "lifecycle");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(originCache, "originCache");
+    this.fleet = Objects.requireNonNull(fleet, "fleet");
     this.config = config;
     this.cache = cache;
     this.lifecycle = lifecycle;
@@ -57,9 +63,9 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     router.get("/health").handler(ctx -> lifecycle.health(ctx.response()));
     router.get("/ready").handler(ctx -> lifecycle.readiness(ctx.response()));
-    router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime));
+    router.post("/jwks/refresh").handler(new RefreshHandler(cache, config, registry, System::nanoTime, fleet));
     router.post("/cache/purge").handler(BodyHandler.create().setBodyLimit(PurgeHandler.MAX_BODY_BYTES))
-        .handler(new PurgeHandler(originCache, config, registry));
+        .handler(new PurgeHandler(originCache, config, registry, fleet));
     // What the router answers itself (no route, wrong method, a body over the limit, a handler's failure) speaks
     // as the handlers do; Vert.x Web's defaults are an HTML or empty body without date or no-store.
     router.errorHandler(404, ctx -> EdgeResponses.error(ctx.response(), 404, "not_found", "no such admin endpoint"));

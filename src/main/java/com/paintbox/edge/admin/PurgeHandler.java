@@ -3,6 +3,7 @@ package com.paintbox.edge.admin;
 import com.paintbox.edge.cache.OriginCache;
 import com.paintbox.edge.cache.Purge;
 import com.paintbox.edge.config.AdminConfig;
+import com.paintbox.edge.fleet.FleetAdmin;
 import com.paintbox.edge.http.EdgeResponses;
 import com.paintbox.edge.metrics.EdgeMeters;
 import io.micrometer.core.instrument.Counter;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /cache/purge}: removes (or, with {@code "soft": true}, marks stale) what the body names, by URL,
  * prefix or surrogate key, and answers what it purged. The same bearer token as the forced refresh: 403 when none is
  * configured, 401 when missing or wrong; 400 for a body that names nothing or is not the documented JSON; 404 when
- * the origin cache is off. The scan runs on a worker thread, off the event loops.
+ * the origin cache is off. The scan runs on a worker thread, off the event loops. Unless the body says
+ * {@code "local": true}, the fleet forwards the purge to every other machine ({@link FleetAdmin}, issue 13) and the
+ * answer adds their outcomes.
  */
 final class PurgeHandler implements Handler<RoutingContext> {
 
@@ -30,8 +33,10 @@ final class PurgeHandler implements Handler<RoutingContext> {
   private final Optional<OriginCache> cache;
   private final BearerToken token;
   private final MeterRegistry registry;
+  private final FleetAdmin fleet;
 
-  PurgeHandler(Optional<OriginCache> cache, AdminConfig config, MeterRegistry registry) {
+  PurgeHandler(Optional<OriginCache> cache, AdminConfig config, MeterRegistry registry, FleetAdmin fleet) {
+    this.fleet = fleet;
     this.cache = cache;
     this.token = new BearerToken(config.token());
     this.registry = registry;
@@ -50,8 +55,11 @@ final class PurgeHandler implements Handler<RoutingContext> {
       return;
     }
     Purge purge;
+    FleetAdmin.PurgeOrder order;
     try {
-      purge = Purge.fromJson(new JsonObject(context.body().asString()));
+      JsonObject body = new JsonObject(context.body().asString());
+      purge = Purge.fromJson(body);
+      order = fleet.order(body); // fleet hook: "local" and the purge id
     } catch (DecodeException | IllegalArgumentException | NullPointerException | ClassCastException bad) {
       count("invalid");
       EdgeResponses.error(context.response(), 400, "bad_purge",
@@ -59,18 +67,20 @@ final class PurgeHandler implements Handler<RoutingContext> {
               : "the body must be a JSON object: {\"urls\":[...]}, {\"prefix\":\"/...\"} or {\"surrogate_keys\":[...]}");
       return;
     }
-    context.vertx().executeBlocking(() -> cache.get().purge(purge), false).onComplete(done -> {
+    // Fleet hook: the fleet runs this machine's purge (once per id) and, unless local, every other machine's.
+    fleet.purge(order, () -> context.vertx().executeBlocking(() -> cache.get().purge(purge), false).map(result -> {
+      log.atInfo().addKeyValue("id", order.id()).addKeyValue("urls", result.urls())
+          .addKeyValue("responses", result.responses()).addKeyValue("soft", result.soft()).log("purged");
+      return result.toJson();
+    })).onComplete(done -> {
       if (done.failed()) {
         count("error");
         EdgeResponses.error(context.response(), 500, "purge_failed", String.valueOf(done.cause().getMessage()));
         return;
       }
-      Purge.Result result = done.result();
-      count("success");
-      log.atInfo().addKeyValue("urls", result.urls()).addKeyValue("responses", result.responses())
-          .addKeyValue("soft", result.soft()).log("purged");
-      EdgeResponses.json(context.response(), 200, new JsonObject().put("outcome", "success")
-          .put("purged", result.toJson()));
+      FleetAdmin.Answer answer = done.result();
+      count(answer.outcome());
+      EdgeResponses.json(context.response(), answer.status(), answer.body());
     });
   }
 

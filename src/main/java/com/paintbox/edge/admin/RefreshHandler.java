@@ -1,6 +1,7 @@
 package com.paintbox.edge.admin;
 
 import com.paintbox.edge.config.AdminConfig;
+import com.paintbox.edge.fleet.FleetAdmin;
 import com.paintbox.edge.http.EdgeResponses;
 import com.paintbox.edge.jwks.JwksCache;
 import com.paintbox.edge.jwks.JwksDocument;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /jwks/refresh}: forces one coalesced refresh after a key rotation. 403 when no token is configured,
  * 401 on a wrong or missing one, 429 within the minimum interval of the last forced refresh (so the endpoint can
  * never be used to hammer AWS), else the refresh's outcome as JSON: 200 with the published kids, or 502 with the
- * error type when the fetch failed (the JWKS being served is unchanged).
+ * error type when the fetch failed (the JWKS being served is unchanged). Refreshes stay per machine (each region
+ * reads its nearest replica of the secret); with {@code ?fleet=true} this machine's refresh is followed by one on
+ * every other machine, and the answer adds their outcomes (issue 13).
  */
 final class RefreshHandler implements Handler<RoutingContext> {
 
@@ -34,8 +37,11 @@ final class RefreshHandler implements Handler<RoutingContext> {
   /** When the last accepted refresh started; Long.MIN_VALUE / 2 so the first is always accepted. */
   private final AtomicLong lastAccepted = new AtomicLong(Long.MIN_VALUE / 2);
   private final MeterRegistry registry;
+  private final FleetAdmin fleet;
 
-  RefreshHandler(JwksCache cache, AdminConfig config, MeterRegistry registry, LongSupplier nanoTime) {
+  RefreshHandler(JwksCache cache, AdminConfig config, MeterRegistry registry, LongSupplier nanoTime,
+      FleetAdmin fleet) {
+    this.fleet = fleet;
     this.cache = cache;
     this.token = new BearerToken(config.token());
     this.minIntervalNanos = config.refreshInterval().toNanos();
@@ -80,7 +86,13 @@ final class RefreshHandler implements Handler<RoutingContext> {
 
   private void respond(RoutingContext context, int status, String outcome, JsonObject body) {
     count(outcome);
-    EdgeResponses.json(context.response(), status, body.put("outcome", outcome));
+    body.put("outcome", outcome);
+    if (status != 429 && "true".equals(context.request().getParam("fleet"))) { // fleet hook: ?fleet=true
+      fleet.refresh(status, body).onComplete(done -> EdgeResponses.json(context.response(),
+          done.succeeded() ? done.result().status() : status, done.succeeded() ? done.result().body() : body));
+      return;
+    }
+    EdgeResponses.json(context.response(), status, body);
   }
 
   private void count(String outcome) {

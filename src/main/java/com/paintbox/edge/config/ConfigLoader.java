@@ -31,6 +31,8 @@ public final class ConfigLoader {
       List.of("EDGE_REGION", "EDGE_CONFIG_DIR", "EDGE_LOG_FORMAT", "EDGE_LOG_LEVEL");
   /** SDK variables the edge reads as settings; the rest of AWS_* is left to the SDK itself. */
   private static final List<String> AWS_KEYS = List.of("AWS_REGION");
+  /** Fly's variables the fleet reads (issue 13): which app and machine this is, and its region with or without an overlay. */
+  private static final List<String> FLY_KEYS = List.of("FLY_APP_NAME", "FLY_MACHINE_ID", "FLY_REGION");
 
   private ConfigLoader() {}
 
@@ -80,12 +82,12 @@ public final class ConfigLoader {
     return new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", path));
   }
 
-  /** Every EDGE_* variable (so misspellings are refused, not ignored) and the SDK variables we read. */
+  /** Every EDGE_* variable (so misspellings are refused, not ignored), the SDK variables and Fly's that we read. */
   static JsonObject environmentLayer(Map<String, String> env) {
     JsonObject layer = new JsonObject();
     env.forEach((key, value) -> {
       boolean ours = key.startsWith("EDGE_") && !META_KEYS.contains(key);
-      if (ours || AWS_KEYS.contains(key)) {
+      if (ours || AWS_KEYS.contains(key) || FLY_KEYS.contains(key)) { // fleet hook: FLY_KEYS
         layer.put(key, value);
       }
     });

@@ -43,7 +43,8 @@ public record EdgeConfig(
     OriginConfig origin,
     CacheConfig cache,
     CompressionConfig compression,
-    AwsConfig aws) {
+    AwsConfig aws,
+    FleetConfig fleet) {
 
   public EdgeConfig {
     Objects.requireNonNull(region, "region");
@@ -56,6 +57,7 @@ public record EdgeConfig(
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(aws, "aws");
+    Objects.requireNonNull(fleet, "fleet");
   }
 
   private static final int MAX_PORT = 65_535;
@@ -98,7 +100,8 @@ public record EdgeConfig(
         new AwsConfig(
             s.string("AWS_REGION"),
             s.millis("EDGE_AWS_ATTEMPT_TIMEOUT_MILLIS", 100, 60_000),
-            s.integer("EDGE_AWS_MAX_ATTEMPTS", 1, 10)));
+            s.integer("EDGE_AWS_MAX_ATTEMPTS", 1, 10)),
+        FleetConfig.from(s, region)); // fleet hook: peers, shield region, discovery (issue 13)
     s.unread().findFirst().ifPresent(key -> {
       throw new ConfigException(key, merged.getValue(key), "no such setting (see docs/configuration.md)");
     });

@@ -36,6 +36,15 @@ public record OriginConfig(
     Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
   }
 
+  /**
+   * This origin with {@code X-Forwarded-Proto} trusted: for requests from the fleet's own edges (a tier hop, issue
+   * 13), which set it exactly as their cache keyed the request.
+   */
+  public OriginConfig trusting() {
+    return new OriginConfig(url, responseTimeout, connectTimeout, poolSize, idleTimeout, preserveHost, bodyIdleTimeout,
+        true);
+  }
+
   public boolean ssl() {
     return "https".equalsIgnoreCase(url.getScheme());
   }

@@ -40,6 +40,15 @@ public final class EdgeMeters {
   public static final String CACHE_PURGES = "edge.cache.purges";
   // Admin
   public static final String ADMIN_REFRESHES = "edge.admin.refreshes";
+  // Fleet (issue 13): peers, forwarded admin actions, the shield tier
+  public static final String FLEET_PEERS = "edge.fleet.peers";
+  public static final String FLEET_SHIELD_PEERS = "edge.fleet.shield.peers";
+  public static final String FLEET_DISCOVERY = "edge.fleet.discovery";
+  public static final String FLEET_PURGE_FORWARDS = "edge.fleet.purge.forwards";
+  public static final String FLEET_REFRESH_FORWARDS = "edge.fleet.refresh.forwards";
+  public static final String FLEET_SHIELD_FETCHES = "edge.fleet.shield.fetches";
+  public static final String FLEET_SHIELD_FALLBACKS = "edge.fleet.shield.fallbacks";
+  public static final String FLEET_HOPS = "edge.fleet.hops";
   // Process
   public static final String TIME_TO_READY = "edge.startup.ready";
   public static final String READY = "edge.ready";

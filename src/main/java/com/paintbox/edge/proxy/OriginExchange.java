@@ -68,12 +68,20 @@ public final class OriginExchange {
   private final Transport transport;
   private final boolean trustForwarded;
   private final Codecs codecs;
+  private final FetchTier tier;
 
   /**
    * @param codecs how answers are compressed on the fly for clients that accept it
    */
   public OriginExchange(Vertx vertx, OriginConfig origin, OriginEvents events, ExchangeListener listener,
       Transport transport, Codecs codecs) {
+    this(vertx, origin, events, listener, transport, codecs, FetchTier.ORIGIN);
+  }
+
+  /** As above, cacheable fetches going through {@code tier} (fleet hook, issue 13: the shield region). */
+  public OriginExchange(Vertx vertx, OriginConfig origin, OriginEvents events, ExchangeListener listener,
+      Transport transport, Codecs codecs, FetchTier tier) {
+    this.tier = Objects.requireNonNull(tier, "tier");
     HttpClient http = vertx.createHttpClient(clientOptions(origin), poolOptions(origin));
     this.client = new OriginClient(vertx, origin, http, events);
     this.events = Objects.requireNonNull(events, "events");
@@ -127,6 +135,15 @@ public final class OriginExchange {
    */
   public Future<HttpClientResponse> fetch(HttpServerRequest in, HttpMethod method, String uri, MultiMap headers,
       boolean cacheable, BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
+    if (cacheable) { // fleet hook: the shield tier takes what may be stored, and falls back on the origin
+      return tier.fetch(in, method, uri, headers, wanted, sending,
+          () -> fetchFromOrigin(in, method, uri, headers, wanted, sending));
+    }
+    return fetchFromOrigin(in, method, uri, headers, wanted, sending);
+  }
+
+  private Future<HttpClientResponse> fetchFromOrigin(HttpServerRequest in, HttpMethod method, String uri,
+      MultiMap headers, BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
     return client.lease(in, false).compose(out -> {
       if (!wanted.getAsBoolean()) {
         events.clientGone(); // everyone it was for left while it waited for a connection
