@@ -6,7 +6,7 @@
 #
 # Inputs: target/reliability-figures/cases.tsv (one line per test invocation, by testing.CaseLog, with display
 # names, so each parameterized case is named by what it tries), target/reliability-figures/*.properties (figures
-# tests measured), bench/results/latest-{load,soak,storm}.properties (bench/soak.sh). The catalogue below maps each
+# tests measured), bench/results/latest-{load,soak,storm,cache}.properties (bench/soak.sh). The catalogue below maps each
 # case of the issue to the tests that try it; a case passes when every invocation it names passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +61,31 @@ CATALOGUE=$(cat <<'TSV'
 4 property	generated JWK documents, validation	public-only, valid, unique kids, nothing private in messages (3,000 documents)	KeyMaterialPropertyTest#
 4 property	generated secrets through emulator, SDK and HTTP	public-only over HTTP; an invalid document never changes the served bytes (150 documents)	PublishedJwksPropertyTest#
 5 load (in mvn verify)	cold burst on an empty cache	one AWS call per stage for 500 concurrent requests (emulator)	EmulatorBlackBoxTest#coldBurst_500ConcurrentRequests_allServedFromOneCallPerStage	MotoBlackBoxTest#coldBurst_500ConcurrentRequests_allServedFromOneCallPerStage	JwksMetricsTest#coldBurst_everyRequestCollapsedOntoOneFetch
+6 origin cache	what is stored (RFC 9111 §3): no-store, private, Set-Cookie, Authorization, status, size	stored only when every rule allows; qualified private/no-cache stored without the named fields	StorageTest#	HeuristicFreshnessTest#
+6 origin cache	freshness and age (RFC 9111 §4.2, §5.1, §5.3)	s-maxage > max-age > Expires; duplicates and junk treated as stale; corrected initial age; stale on arrival not stored	FreshnessTest#	AgeTest#
+6 origin cache	targeted fields (RFC 9213)	Paintbox-Edge-Cache-Control > CDN-Cache-Control > Cache-Control; invalid ones ignored; the edge's own never sent on	TargetedFieldsTest#
+6 origin cache	validation (RFC 9111 §4.3)	stale entries revalidated with the stored validators; 304 updates the entry; client conditionals answered by the edge	ValidationTest#
+6 origin cache	stale-while-revalidate and stale-if-error (RFC 5861)	one background revalidation; stale on 5xx, refused connection and timeout within the window; error past it	StaleTest#
+6 origin cache	Vary and its normalisation (RFC 9111 §4.1)	variants stored apart; field lines, case and Accept-Encoding spellings normalised; Vary: * not stored	VaryTest#
+6 origin cache	one fetch per miss (RFC 9211 §2.6)	20 concurrent misses, one origin request; unshareable answers release waiters in parallel; a leaving leader stops nothing	CollapsingTest#
+6 origin cache	client directives, HEAD, ranges	no-cache/max-age=0 kept from the origin by default; only-if-cached 504; HEAD and Range served from a GET entry	ClientDirectivesTest#	HeadTest#	RangeTest#
+6 origin cache	invalidation by unsafe methods (RFC 9111 §4.4)	target, Location and Content-Location on the same host invalidated after a 2xx/3xx only	InvalidationTest#
+6 origin cache	purge (admin port)	by path, URL, prefix, surrogate key; soft or hard; every variant; bad body 400; no token 401/403	PurgeTest#
+6 origin cache	shared-cache safety	private and Set-Cookie answers never reach a second client, through collapsing too; unkeyed fields cannot poison; RSC and HTML never cross	CacheSecurityTest#
+6 origin cache	random request and answer sequences against a reference model	no invariant broken (what is stored, what is served, to whom)	CachePropertyTest#
+6 origin cache	metrics	hit, miss, collapsed, stale, pass, bypass, revalidated each counted; stored bytes reported	CacheMetricsTest#
+7 fleet	three regions, one shield, 3 x 1,000 requests for 100 URLs	the origin sees 100 fills; Cache-Status names the shield and the edge	FleetTest#threeRegions	FleetTest#hitAtAnEdge
+7 fleet	purge by surrogate key at any machine	every machine misses next; a purge id applied once	FleetTest#purgeBySurrogateKey	FleetTest#purgeId
+7 fleet	a machine down, or never answering, during a purge	the others purged; 502 naming the failure; answered within the deadline	FleetTest#purge_oneMachineDown	FleetTest#purge_aMachineThatNeverAnswers
+7 fleet	the shield down, or unable to reach the origin	edges fall back to the origin; the origin's own errors relayed	FleetTest#shieldDown	ShieldFallbackTest#
+7 fleet	forged hop markers	stripped, no trust granted; a valid marker only for its method, URL and window	FleetTest#hopMarker	HopMarkerTest#
+7 fleet	discovery through Fly's private DNS (a DNS server the test starts)	machines followed as they start and stop; the list kept while the resolver is silent	DnsDiscoveryTest#
+7 fleet	shield choice among several machines	each URL to one machine; a leaving machine moves only its share; a failing one left out for a while	ShieldsTest#
+8 compression	stored answers in br, zstd, gzip over HTTP/1.1 and h2	each decodes (JDK, brotli and zstd tools) to the origin's body, own strong ETag, exact length	CompressionTest#storedAnswer	CompressionTest#miss_streamed	CodecsTest#
+8 compression	answers compressed on the fly	weak ETag, no length, decodes to the body	CompressionTest#uncachedAnswer
+8 compression	negotiation and what is left alone	q-values honoured, 406 when nothing is acceptable; no-transform, images and encoded bodies untouched	CompressionTest#negotiation	CompressionTest#noTransform
+8 compression	conditionals, HEAD and ranges on compressed answers	304 for any coding's tag; HEAD headers of the coding; ranges from the identity body	CompressionTest#conditional	CompressionTest#head	CompressionTest#range	CompressionTest#varyAcceptEncoding
+8 compression	the JWKS in every coding	each decodes to the same keys	CompressionTest#jwks
 TSV
 )
 
@@ -93,7 +118,7 @@ def props(file):
     return out
 
 figures = {os.path.basename(f)[:-len(".properties")]: props(f) for f in glob.glob("target/reliability-figures/*.properties")}
-bench = {p: props(f"bench/results/latest-{p}.properties") for p in ("load", "soak", "storm")}
+bench = {p: props(f"bench/results/latest-{p}.properties") for p in ("load", "soak", "storm", "cache")}
 
 def match(selector):
     cls, _, rest = selector.partition("#")
@@ -146,7 +171,7 @@ def bench_row(name, p, expected, figure):
         ok = all(p.get(f"soak.{k}") == "true" for k in ("rss_flat", "heap_flat", "errors_free"))
     return (f"5 {name}", expected, "pass" if ok else "**FAIL**", figure(p), f"`bench/soak.sh {name}` ({p.get(name + '.date', '?')})")
 
-L, S, T = bench["load"], bench["soak"], bench["storm"]
+L, S, T, C = bench["load"], bench["soak"], bench["storm"], bench["cache"]
 bench_rows = [
     bench_row("load", L, "1,000 connections, 60 s, JWKS and pass-through mixed: zero errors",
         lambda p: f"{int(p.get('load.requests', 0)):,} requests, {p.get('load.req_per_s')} req/s, p99 {p.get('load.latency_p99_ms')} ms, "
@@ -158,18 +183,22 @@ bench_rows = [
     bench_row("storm", T, "admin refresh and expiry racing 1,000 concurrent requests: one AWS call per stage per refresh",
         lambda p: f"{int(p.get('storm.requests', 0)):,} requests, {p.get('storm.refreshes')} refreshes, AWS calls per stage "
                   f"{p.get('storm.aws_calls.AWSCURRENT')}/{p.get('storm.aws_calls.AWSPENDING')}/{p.get('storm.aws_calls.AWSPREVIOUS')}, non-200 {p.get('storm.non_200')}"),
+    bench_row("cache", C, "10,000 distinct 10 KiB objects through a 64 MiB cache on a 256 MB JVM: bytes held within the limit, RSS flat, no error",
+        lambda p: f"{int(p.get('cache.requests', 0)):,} requests ({p.get('cache.passes')} passes), bytes held max {int(p.get('cache.bytes_max', 0)) / 1048576:.1f} "
+                  f"of {int(p.get('cache.limit_bytes', 0)) / 1048576:.0f} MiB, RSS {p.get('cache.rss_mib_first_30s_full')}→{p.get('cache.rss_mib_last_30s')} MiB once full "
+                  f"({p.get('cache.rss_drift_pct')}%), {int(p.get('cache.evictions_size', 0)):,} size evictions, errors {'none' if p.get('cache.errors_free') == 'true' else 'SOME'}"),
 ]
 bench_pass = sum(1 for r in bench_rows if r[2] == "pass")
 
 out = []
 w = out.append
-w("# Reliability: faults, hostile input, load and soak (issue 7)")
+w("# Reliability: faults, hostile input, load, soak, the origin cache, the fleet and compression (issues 7, 11, 12, 13)")
 w("")
 w("Generated by `docs/reliability-report.sh` on " + datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
-  + "; do not edit by hand. Fast cases run in `mvn -B verify`; load, soak and storm are `bench/soak.sh` (about 13 minutes).")
+  + "; do not edit by hand. Fast cases run in `mvn -B verify`; load, soak, storm and the cache soak are `bench/soak.sh`.")
 w("")
 w(f"**Summary: {total_cases + len(bench_rows)} cases tried, {passed_cases + bench_pass} passed** "
-  f"({invocations} test invocations, {passed_inv} passed; load, soak and storm: {bench_pass} of {len(bench_rows)} passed).")
+  f"({invocations} test invocations, {passed_inv} passed; bench/soak.sh phases: {bench_pass} of {len(bench_rows)} passed).")
 w("")
 w("Every AWS case also checks that no private member (`d p q dp dq qi k`) of the stored keys appears in any response,")
 w("admin answer, `/metrics` or log line (logs captured in-process through the production JSON encoder, the edge's loggers at DEBUG).")
@@ -186,14 +215,14 @@ for r in rows:
         w("|---|---|---|---|---|")
     w(f"| {r[1]} | {r[2]} | {r[3]} | {r[4]} | {r[5]} |")
 w("")
-w("## 5 load, soak and refresh storm (`bench/soak.sh`, loopback only)")
+w("## 5 load, soak, refresh storm and cache soak (`bench/soak.sh`, loopback only)")
 w("")
 w("| case | criterion | result | figure | command |")
 w("|---|---|---|---|---|")
 for r in bench_rows:
     w(f"| {r[0][2:]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |")
 w("")
-for name, p in (("load", L), ("soak", S), ("storm", T)):
+for name, p in (("load", L), ("soak", S), ("storm", T), ("cache", C)):
     if p.get(f"{name}.command"):
         w(f"- {name}: `{p[f'{name}.command']}`")
 w("")
