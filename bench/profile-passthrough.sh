@@ -6,6 +6,7 @@
 #
 #   bench/profile-passthrough.sh <name> [path] [header] [VAR=value ...]
 #   bench/profile-passthrough.sh pass1k /page-1k.html
+#   bench/profile-passthrough.sh pass100k /page-100k.html
 #   bench/profile-passthrough.sh hit1k /cached.html "" && python3 bench/profile-summary.py target/profile/hit1k.collapsed
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ agent=$(find "$out/ap/linux-x64" -name libasyncProfiler.so | head -1)
 [ -f target/paintbox-edge.jar ] || mvn -q -B -DskipTests package
 
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$out/www/page-1k.html"
+head -c 102400 /dev/urandom | base64 -w0 | head -c 102400 > "$out/www/page-100k.html"
 cat > "$out/nginx.conf" <<EOF
 worker_processes 1;
 pid $PWD/$out/nginx.pid;
