@@ -69,6 +69,15 @@ CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPUS=${SERVER_CPUS:-0}
 CLIENT_CPUS=${CLIENT_CPUS:-1}
 ONLY=${ONLY:-jwks cached 1k 100k compressed}
+# CACHE=off starts the edge without EDGE_CACHE_ENABLED and skips the checks of its cache: how an edge from before the
+# origin cache (the first version's jar, JAR=...) is measured on today's machine, e.g. for before/after ratios.
+CACHE=${CACHE:-on}
+CACHE_ENV=(EDGE_CACHE_ENABLED=true)
+[ "$CACHE" = on ] || CACHE_ENV=()
+if [ "$CACHE" != on ] && [[ " $ONLY " == *" cached "* || " $ONLY " == *" compressed "* ]]; then
+  echo "bench: CACHE=off measures jwks, 1k, 100k and tracing only (cached and compressed need the edge's cache)" >&2
+  exit 2
+fi
 PROFILE=${PROFILE:-none}
 OUT=${OUT:-bench/results}
 ORIGIN_PORT=${ORIGIN_PORT:-18181}
@@ -225,7 +234,7 @@ start_edge() { # pid variable, log name, port, admin port, then extra environmen
   loops=$(cpu_count "$SERVER_CPUS")
   read -r -a flags <<< "$JAVA_OPTS"
   env "$@" EDGE_PORT="$port" EDGE_ADMIN_PORT="$admin" EDGE_BIND=127.0.0.1 EDGE_EVENT_LOOPS="$loops" \
-    EDGE_ORIGIN_URL="http://127.0.0.1:$ORIGIN_PORT" EDGE_CACHE_ENABLED=true \
+    EDGE_ORIGIN_URL="http://127.0.0.1:$ORIGIN_PORT" ${CACHE_ENV[@]+"${CACHE_ENV[@]}"} \
     taskset -c "$SERVER_CPUS" java -XX:+PrintCommandLineFlags "${flags[@]}" -jar "$JAR" --dev \
     > "$WORK/$log.log" 2>&1 &
   pid=$!
@@ -394,6 +403,7 @@ check_uncached() {
       [ -z "$(header_of "$WORK/origin.headers" "$value")" ] \
         || { say "the origin sends $value with $page: it would be cacheable"; exit 1; }
     done
+    [ "$CACHE" = on ] || continue
     curl -fs -o /dev/null -D "$WORK/edge.headers" "http://127.0.0.1:$EDGE_PORT/$page"
     value=$(header_of "$WORK/edge.headers" cache-status)
     [[ $value == *"fwd="* && $value != *stored* && $value != *"; hit"* ]] \
@@ -403,6 +413,7 @@ check_uncached() {
     after=$(cache_count pass)
     [ "$after" -gt "$before" ] || { say "the edge's next request for $page was not a pass (hit-for-miss)"; exit 1; }
   done
+  [ "$CACHE" = on ] || { say "uncached pages: no freshness from the origin; CACHE=off, the edge's cache not checked"; return 0; }
   say "uncached pages: no freshness from the origin; the edge: ${value#paintbox-edge; }, then hit-for-miss passes"
 }
 
@@ -487,6 +498,7 @@ check_compressed_pass() {
 # The edge's cache counters, in a fixed order: "hit N stale N revalidated N miss N collapsed N pass N bypass N".
 CACHE_RESULTS="hit stale revalidated miss collapsed pass bypass"
 cache_counts() {
+  [ "$CACHE" = on ] || { echo "hit 0 stale 0 revalidated 0 miss 0 collapsed 0 pass 0 bypass 0"; return 0; }
   curl -fs "http://127.0.0.1:$EDGE_ADMIN_PORT/metrics" | awk -v order="$CACHE_RESULTS" '
     /^edge_cache_requests_total\{/ { match($0, /result="[a-z]+"/); n[substr($0, RSTART + 8, RLENGTH - 9)] = $NF }
     END { k = split(order, r, " "); for (i = 1; i <= k; i++) printf "%s%s %d", (i > 1 ? " " : ""), r[i], n[r[i]]; print "" }'
