@@ -102,7 +102,7 @@ JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
 JAR=${JAR:-target/paintbox-edge.jar}
 COMMAND="DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS SERVER_CPUS=$SERVER_CPUS \
 CLIENT_CPUS=$CLIENT_CPUS PROFILE=$PROFILE ONLY=\"$ONLY\"\
-$([ "$JAR" = target/paintbox-edge.jar ] || echo " JAR=$JAR") bench/run.sh"
+$([ "$JAR" = target/paintbox-edge.jar ] || echo " JAR=$JAR")$([ "$CACHE" = on ] || echo " CACHE=$CACHE") bench/run.sh"
 
 say() { echo "bench: $*" >&2; }
 
