@@ -103,7 +103,6 @@ public final class Edge {
   private final List<String> deployments = new ArrayList<>();
   private int publicPort;
   private int adminPort;
-  private JvmMeters jvmMeters;
   private Optional<OriginCache> originCache = Optional.empty();
   private Fleet fleet;
 
@@ -159,9 +158,11 @@ public final class Edge {
     }).compose(publicId -> {
       edge.deployments.add(publicId);
       edge.publicPort = started.get(0).actualPort();
-      return vertx.executeBlocking(() -> JvmMeters.bind(registry), false);
-    }).map(jvm -> {
-      edge.jvmMeters = jvm;
+      return vertx.executeBlocking(() -> {
+        JvmMeters.bind(registry);
+        return null;
+      }, false);
+    }).map(bound -> {
       edge.logListening();
       return edge;
     }).recover(failure -> edge.close().transform(closed -> Future.failedFuture(failure)));
@@ -271,9 +272,6 @@ public final class Edge {
     Future<Void> fleetClosed = undeployed.eventually(() -> fleet == null ? Future.succeededFuture() : fleet.close());
     return fleetClosed.eventually(() -> {
       cache.close();
-      if (jvmMeters != null) {
-        jvmMeters.close();
-      }
       return client.compose(sdk -> vertx.executeBlocking(() -> {
         sdk.close();
         return null;

@@ -2,7 +2,6 @@ package com.paintbox.edge.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -13,30 +12,22 @@ import java.util.Objects;
 /**
  * JVM memory, GC, threads, classes, CPU and uptime ({@code process_start_time_seconds}). Bound by the edge once its
  * ports are open, on a worker thread, rather than by vertx-micrometer-metrics inside {@code Vertx.builder().build()}:
- * there, waking the JVM's management beans cost 100–150 ms of the main thread on every cold start.
+ * there, waking the JVM's management beans cost 100–150 ms of the main thread on every cold start. The collectors'
+ * meters are {@link GcMeters}, read at scrape time, not Micrometer's notification listener (it says why).
  */
-public final class JvmMeters implements AutoCloseable {
-
-  private final JvmGcMetrics gc = new JvmGcMetrics();
+public final class JvmMeters {
 
   private JvmMeters() {}
 
-  /** Binds every JVM meter to {@code registry}; close to remove the GC listeners (tests start many edges). */
-  public static JvmMeters bind(MeterRegistry registry) {
+  /** Binds every JVM meter to {@code registry}. */
+  public static void bind(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    JvmMeters meters = new JvmMeters();
     new JvmMemoryMetrics().bindTo(registry);
-    meters.gc.bindTo(registry);
+    GcMeters.bind(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmInfoMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    return meters;
-  }
-
-  @Override
-  public void close() {
-    gc.close();
   }
 }
