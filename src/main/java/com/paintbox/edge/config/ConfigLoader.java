@@ -25,7 +25,7 @@ public final class ConfigLoader {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   /** Fly region codes are three letters; allow a little more for private names, never a path. */
-  private static final Pattern REGION_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{1,15}");
+  static final Pattern REGION_CODE = Pattern.compile("[a-z0-9][a-z0-9-]{1,15}");
   /** Environment variables that choose files or logging rather than set values; logging reads its own at start. */
   private static final List<String> META_KEYS =
       List.of("EDGE_REGION", "EDGE_CONFIG_DIR", "EDGE_LOG_FORMAT", "EDGE_LOG_LEVEL");

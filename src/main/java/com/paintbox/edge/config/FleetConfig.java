@@ -47,8 +47,6 @@ public record FleetConfig(
     int purgeAttempts,
     Duration purgeDeadline) {
 
-  /** Fly region codes are three letters; as the loader allows, a little more for private names. */
-  private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{1,15}");
   /** A DNS label: what an app name or a machine id must be to sit inside a {@code .internal} name. */
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final int DNS_PORT = 53;
@@ -74,7 +72,7 @@ public record FleetConfig(
     Optional<String> region = appliedRegion.or(() -> flyRegion);
     Optional<String> shield = s.optional("EDGE_SHIELD_REGION").map(r -> r.toLowerCase(Locale.ROOT));
     shield.ifPresent(code -> {
-      if (!REGION.matcher(code).matches()) {
+      if (!ConfigLoader.REGION_CODE.matcher(code).matches()) {
         throw new ConfigException("EDGE_SHIELD_REGION", code, "a region code such as iad");
       }
       if (region.isEmpty()) {
@@ -151,7 +149,7 @@ public record FleetConfig(
 
   private static StaticPeer peer(Object item, String text) {
     if (!(item instanceof JsonObject object) || !Set.of("region", "url", "admin").containsAll(object.fieldNames())
-        || !(object.getValue("region") instanceof String region) || !REGION.matcher(region).matches()) {
+        || !(object.getValue("region") instanceof String region) || !ConfigLoader.REGION_CODE.matcher(region).matches()) {
       throw new ConfigException(PEERS, text, PEERS_EXPECTED);
     }
     return new StaticPeer(region, url(object.getValue("url"), text), url(object.getValue("admin"), text));

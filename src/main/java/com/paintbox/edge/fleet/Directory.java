@@ -10,25 +10,28 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Directory {
 
+  /** Every peer, split by region once per change, since the split is read on every cacheable miss. */
+  private record View(List<Peer> all, List<Peer> shields, List<Peer> edges) {}
+
   private final Optional<String> shieldRegion;
-  private final AtomicReference<List<Peer>> peers = new AtomicReference<>(List.of());
+  private final AtomicReference<View> view = new AtomicReference<>(new View(List.of(), List.of(), List.of()));
 
   Directory(Optional<String> shieldRegion) {
     this.shieldRegion = shieldRegion;
   }
 
   List<Peer> peers() {
-    return peers.get();
+    return view.get().all();
   }
 
   /** The shield region's machines (none without a shield region). */
   List<Peer> shields() {
-    return peers.get().stream().filter(this::shield).toList();
+    return view.get().shields();
   }
 
   /** Every machine outside the shield region (all of them without one). */
   List<Peer> edges() {
-    return peers.get().stream().filter(peer -> !shield(peer)).toList();
+    return view.get().edges();
   }
 
   boolean shield(Peer peer) {
@@ -38,6 +41,8 @@ final class Directory {
   /** Replaces the list; returns true when it changed. */
   boolean replace(List<Peer> found) {
     List<Peer> next = List.copyOf(found);
-    return !next.equals(peers.getAndSet(next));
+    View last = view.getAndSet(new View(next, next.stream().filter(this::shield).toList(),
+        next.stream().filter(peer -> !shield(peer)).toList()));
+    return !next.equals(last.all());
   }
 }

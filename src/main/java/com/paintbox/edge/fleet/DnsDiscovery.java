@@ -59,10 +59,10 @@ final class DnsDiscovery {
     this.refreshMillis = config.refresh().toMillis();
   }
 
-  /** Resolves now and then on the timer; the first round's future, for callers that want to wait on it. */
-  Future<List<Peer>> start() {
+  /** Resolves now and then on the timer. */
+  void start() {
     timer = vertx.setPeriodic(refreshMillis, id -> round());
-    return round();
+    round();
   }
 
   Future<Void> close() {
@@ -70,12 +70,12 @@ final class DnsDiscovery {
     return dns.close();
   }
 
-  private Future<List<Peer>> round() {
+  private void round() {
     if (running) {
-      return Future.succeededFuture(directory.peers());
+      return;
     }
     running = true;
-    return resolve().andThen(done -> {
+    resolve().onComplete(done -> {
       running = false;
       events.discovered(done.succeeded());
       if (done.succeeded()) {
@@ -86,7 +86,7 @@ final class DnsDiscovery {
       } else {
         log.atWarn().addKeyValue("cause", String.valueOf(done.cause())).log("fleet discovery failed; keeping the last list");
       }
-    }).otherwise(failure -> directory.peers());
+    });
   }
 
   /** One round: the TXT list, then every other machine's address. */

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import com.paintbox.edge.jwks.Backoff;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,8 @@ final class FanOut {
   /** First retry delay, in ms; doubled per attempt, capped below, each jittered to between half and all of it. */
   static final long BACKOFF_MIN_MILLIS = 100;
   static final long BACKOFF_MAX_MILLIS = 1_000;
+  private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(BACKOFF_MIN_MILLIS),
+      Duration.ofMillis(BACKOFF_MAX_MILLIS), () -> ThreadLocalRandom.current().nextDouble());
   /** How much of a machine's answer that is not JSON is kept for the report, in characters. */
   private static final int TEXT_LIMIT = 200;
 
@@ -132,8 +136,7 @@ final class FanOut {
 
   /** A doubling delay from the minimum, capped, jittered to between half and all of it (so retries spread). */
   static long backoff(int attempt) {
-    long full = Math.min(BACKOFF_MAX_MILLIS, BACKOFF_MIN_MILLIS << Math.min(attempt - 1, 16));
-    return full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1);
+    return TimeUnit.NANOSECONDS.toMillis(BACKOFF.delayNanos(attempt));
   }
 
   private static long millis(long startedNanos) {

@@ -46,7 +46,6 @@ public final class Fleet {
   private static final int SHIELD_MAX_HEADER_BYTES = 65_536;
   private static final int SHIELD_CHUNK_BYTES = 65_536;
 
-  private final Vertx vertx;
   private final EdgeConfig config;
   private final FleetConfig fleet;
   private final FleetEvents events;
@@ -58,7 +57,6 @@ public final class Fleet {
   private DnsDiscovery discovery;
 
   private Fleet(Vertx vertx, EdgeConfig config, FleetEvents events) {
-    this.vertx = vertx;
     this.config = config;
     this.fleet = config.fleet();
     this.events = events;
@@ -130,7 +128,7 @@ public final class Fleet {
    * {@code clients} everything else, markers removed.
    */
   public Handler<HttpServerRequest> gate(Handler<HttpServerRequest> clients, Handler<HttpServerRequest> hops) {
-    return new TierGate(marker, clients, acceptsHops() ? hops : clients, events);
+    return new TierGate(marker, clients, hops, events); // without a token no marker is valid: all go to clients
   }
 
   /** Purges and refreshes for the whole fleet. */
@@ -146,15 +144,6 @@ public final class Fleet {
   /** How many machines of the shield region are known (this one not counted). */
   public int shieldCount() {
     return directory.shields().size();
-  }
-
-  /** Resolves the fleet's DNS names now (tests; discovery does it on its timer). */
-  public Future<List<Peer>> discover() {
-    return discovery == null ? Future.succeededFuture(directory.peers()) : discovery.resolve().andThen(found -> {
-      if (found.succeeded()) {
-        directory.replace(found.result());
-      }
-    });
   }
 
   public Future<Void> close() {

@@ -87,10 +87,7 @@ public final class FleetAdmin {
     long deadline = started + config.purgeDeadline().toNanos();
     FanOut.Request forward = new FanOut.Request("purge", PURGE_PATH,
         order.body().copy().put("local", true).put("id", order.id()).toBuffer(), true);
-    if (config.shieldRegion().isEmpty()) {
-      return both(self(order.id(), local), fanOut.send(forward, directory.peers(), deadline))
-          .map(phase -> answer(order.id(), phase.mine(), phase.outcomes(), started));
-    }
+    // Without a shield region the first phase has nobody to send to and ends at once.
     boolean shieldFirst = config.inShieldRegion();
     Future<Mine> early = shieldFirst ? self(order.id(), local) : Future.succeededFuture(null);
     return both(early, fanOut.send(forward, directory.shields(), deadline)).compose(first -> {
