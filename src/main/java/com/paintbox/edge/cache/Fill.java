@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One origin request on behalf of every request waiting for the same variant: a miss, a revalidation, or a
@@ -433,8 +434,8 @@ final class Fill {
     response.headers().getAll(HttpHeaders.DATE).forEach(date -> judged.add(HttpHeaders.DATE, date));
     response.headers().getAll(HttpHeaders.AGE).forEach(age -> judged.add(HttpHeaders.AGE, age));
     List<String> targeted = response.headers().getAll(Fields.EDGE_CACHE_CONTROL);
-    (targeted.isEmpty() ? revalidating.edgeCacheControl : targeted)
-        .forEach(line -> judged.add(Fields.EDGE_CACHE_CONTROL, line));
+    List<String> edgeCacheControl = targeted.isEmpty() ? revalidating.edgeCacheControl : targeted;
+    edgeCacheControl.forEach(line -> judged.add(Fields.EDGE_CACHE_CONTROL, line));
     StoragePolicy.Asked asked = new StoragePolicy.Asked(false, false, key.rsc);
     StoragePolicy.Verdict renewed = cache.policy().judge(revalidating.status, judged, asked, requestMillis,
         responseMillis);
@@ -444,14 +445,13 @@ final class Fill {
     MultiMap shared = HttpHeaders.headers().addAll(merged);
     renewed.unshared().forEach(shared::remove);
     shared.remove(HttpHeaders.SET_COOKIE);
-    List<String> edgeCacheControl = targeted.isEmpty() ? revalidating.edgeCacheControl : targeted;
     boolean compressible = cache.codecs().compressible(revalidating.status, shared, revalidating.body.length());
-    StoredResponse forLeader = new StoredResponse(revalidating.status, revalidating.reason, merged,
-        revalidating.body, revalidating.variance, revalidating.varyValues, renewed, edgeCacheControl, requestMillis,
-        responseMillis, compressible);
-    StoredResponse forOthers = new StoredResponse(revalidating.status, revalidating.reason, shared,
-        revalidating.body, revalidating.variance, revalidating.varyValues, renewed, edgeCacheControl, requestMillis,
-        responseMillis, compressible);
+    Function<MultiMap, StoredResponse> freshened = headers -> new StoredResponse(
+        revalidating.status, revalidating.reason, headers, revalidating.body, revalidating.variance,
+        revalidating.varyValues, renewed, edgeCacheControl, requestMillis, responseMillis, compressible);
+    StoredResponse forLeader = freshened.apply(merged);
+    StoredResponse forOthers = freshened.apply(shared);
+    forOthers.adoptEncoded(revalidating); // the same body: compressing it again at the stored levels would be waste
     if (renewed.storable()) {
       cache.store(key, revalidating.variance, forOthers);
     } else {

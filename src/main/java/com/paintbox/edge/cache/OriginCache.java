@@ -183,7 +183,7 @@ public final class OriginCache {
     passes.invalidate(key);
     store.asMap().compute(key, (k, old) -> old == null ? Resource.of(k, variance, response)
         : old.with(variance, response));
-    if (response.compressible && !codecs.encodings().isEmpty()) {
+    if (response.compressible && !response.hasEncoded() && !codecs.encodings().isEmpty()) {
       compressor.execute(() -> compress(key, response));
     }
   }

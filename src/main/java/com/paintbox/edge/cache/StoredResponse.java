@@ -118,6 +118,22 @@ final class StoredResponse {
     java.util.Arrays.fill(memos, null);
   }
 
+  /**
+   * Takes the compressed bodies of {@code freshened}, the response a 304 renewed into this one: the same body, so
+   * the same compressed forms (a 304 does not update Content-Encoding). Call before storing, so the entry is weighed
+   * with them; the store then has nothing to compress.
+   */
+  void adoptEncoded(StoredResponse freshened) {
+    if (compressible && freshened.compressible) {
+      encoded = freshened.encoded;
+    }
+  }
+
+  /** Whether the compressed bodies are already there (compressed, or adopted from the response it renews). */
+  boolean hasEncoded() {
+    return encoded != null;
+  }
+
   /** current_age at {@code nowMillis}. */
   long ageMillis(long nowMillis) {
     return initialAgeMillis + Math.max(0, nowMillis - responseMillis);
