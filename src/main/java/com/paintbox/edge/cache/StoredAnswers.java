@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -114,14 +113,8 @@ final class StoredAnswers {
     if (lines.isEmpty()) {
       return Coding.IDENTITY;
     }
-    List<Coding> held = new ArrayList<>(Coding.values().length);
-    for (Coding coding : Coding.values()) {
-      if (stored.body(coding) != null) {
-        held.add(coding);
-      }
-    }
     String header = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
-    return AcceptEncoding.choose(header, held, coding -> stored.body(coding).length());
+    return AcceptEncoding.choose(header, stored.held(), coding -> stored.body(coding).length());
   }
 
   /** RFC 9110 §15.5.7: the client refused every coding the response could be sent in, identity included. */

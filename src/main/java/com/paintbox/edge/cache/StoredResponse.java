@@ -5,6 +5,7 @@ import com.paintbox.edge.http.Fields;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +66,8 @@ final class StoredResponse {
    * the stored levels); null until then, and then replaced whole, never changed in place.
    */
   private volatile Buffer[] encoded;
+  /** The codings a body is held in, in {@link Coding} order: identity until {@link #encoded} is there. */
+  private volatile List<Coding> held = List.of(Coding.IDENTITY);
 
   StoredResponse(int status, String reason, MultiMap headers, Buffer body, Variance variance, String[] varyValues,
       StoragePolicy.Verdict verdict, List<String> edgeCacheControl, long requestMillis, long responseMillis,
@@ -114,8 +117,24 @@ final class StoredResponse {
 
   /** Keeps the compressed bodies; called once, when the background compression is done. */
   void encoded(Buffer[] bodies) {
-    encoded = bodies;
+    hold(bodies);
     java.util.Arrays.fill(memos, null);
+  }
+
+  /** The codings the body is held in, computed once when the compressed bodies arrive, not on every hit. */
+  List<Coding> held() {
+    return held;
+  }
+
+  private void hold(Buffer[] bodies) {
+    List<Coding> codings = new ArrayList<>(Coding.values().length);
+    for (Coding coding : Coding.values()) {
+      if (coding == Coding.IDENTITY || (bodies != null && bodies[coding.ordinal()] != null)) {
+        codings.add(coding);
+      }
+    }
+    encoded = bodies; // first: whoever reads the new list then finds every body it names
+    held = List.copyOf(codings);
   }
 
   /**
@@ -125,7 +144,7 @@ final class StoredResponse {
    */
   void adoptEncoded(StoredResponse freshened) {
     if (compressible && freshened.compressible) {
-      encoded = freshened.encoded;
+      hold(freshened.encoded);
     }
   }
 
