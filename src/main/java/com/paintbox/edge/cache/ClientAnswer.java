@@ -41,12 +41,12 @@ final class ClientAnswer implements Fill.Subscriber {
   private Codecs.StreamEncoder encoder;
 
   /**
-   * @param leader the request that starts the fill (not one that waits on it)
-   * @param result how the request counts once the fill has answered it with a fresh origin response
+   * @param leader the request that starts the fill (not one that waits on it); once the fill has answered with a
+   *     fresh origin response, the leader counts as a miss and the others as collapsed
    * @param attempt how many times the request has been sent back through the flow already
    */
   ClientAnswer(ShieldHandler shield, OriginExchange exchange, CacheEvents events, HttpServerRequest in,
-      boolean leader, CacheEvents.Result result, int attempt) {
+      boolean leader, int attempt) {
     this.shield = shield;
     this.exchange = exchange;
     this.events = events;
@@ -54,7 +54,7 @@ final class ClientAnswer implements Fill.Subscriber {
     this.context = Vertx.currentContext();
     this.thread = Thread.currentThread();
     this.leader = leader;
-    this.result = result;
+    this.result = leader ? CacheEvents.Result.MISS : CacheEvents.Result.COLLAPSED;
     this.attempt = attempt;
   }
 
@@ -174,7 +174,7 @@ final class ClientAnswer implements Fill.Subscriber {
   @Override
   public void relay(HttpClientResponse answer, CacheStatus status) {
     done = true;
-    events.answered(result == CacheEvents.Result.PASS ? result : CacheEvents.Result.MISS);
+    events.answered(CacheEvents.Result.MISS); // only the leader relays the origin's answer itself
     if (gone()) {
       answer.request().reset();
       return;

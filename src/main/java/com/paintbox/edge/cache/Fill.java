@@ -155,7 +155,7 @@ final class Fill {
     }
     requestMillis = cache.clock().millis();
     cache.events().fetched(reason);
-    exchange.fetch(leaderRequest, HttpMethod.GET, leaderRequest.uri(), headers, true, this::wanted, this::sending)
+    exchange.fetch(leaderRequest, HttpMethod.GET, leaderRequest.uri(), headers, this::wanted, this::sending)
         .onComplete(done -> {
       if (done.succeeded()) {
         answered(done.result());

@@ -176,12 +176,11 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
   /** Answers {@code in} from a fill: joins the one in flight for its variant, or starts one. */
   private void fill(HttpServerRequest in, ResourceKey key, Variance variance, StoredResponse revalidating,
       String fwd, CacheEvents.Fetch reason, int attempt) {
-    CacheEvents.Result result = CacheEvents.Result.MISS;
     String fillKey = OriginCache.fillKey(key, variance, variance == null ? null : variance.values(in.headers()));
     while (true) {
       Fill running = cache.fills.get(fillKey);
       if (running != null) {
-        ClientAnswer waiter = new ClientAnswer(this, exchange, events, in, false, CacheEvents.Result.COLLAPSED, attempt);
+        ClientAnswer waiter = new ClientAnswer(this, exchange, events, in, false, attempt);
         if (waiter.subscribe(running)) {
           return;
         }
@@ -190,7 +189,7 @@ public final class ShieldHandler implements Handler<HttpServerRequest> {
       }
       Fill started = new Fill(cache, exchange, fillKey, key, in, revalidating, fwd, reason);
       if (cache.fills.putIfAbsent(fillKey, started) == null) {
-        new ClientAnswer(this, exchange, events, in, true, result, attempt).subscribe(started);
+        new ClientAnswer(this, exchange, events, in, true, attempt).subscribe(started);
         started.start();
         return;
       }

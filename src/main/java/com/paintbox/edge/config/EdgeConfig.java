@@ -225,11 +225,6 @@ public record EdgeConfig(
         s.bool("EDGE_CACHE_HONOR_CLIENT_NO_CACHE"));
   }
 
-  /** Media types compressed by default: text, and the structured text formats Paintbox serves. */
-  static final String DEFAULT_COMPRESS_TYPES = "text/*, application/json, application/javascript, "
-      + "application/x-javascript, application/ecmascript, application/xml, application/rss+xml, application/atom+xml, "
-      + "application/ld+json, application/manifest+json, application/geo+json, application/wasm, image/svg+xml, "
-      + "image/x-icon, font/ttf, font/otf, application/vnd.ms-fontobject";
   /** The levels each coding accepts: brotli quality 0-11, zstd 1-22, gzip (zlib) 1-9. */
   private static final Map<String, int[]> LEVEL_RANGES = Map.of("br", new int[] {0, 11}, "zstd", new int[] {1, 22},
       "gzip", new int[] {1, 9});

@@ -28,15 +28,10 @@ import java.util.Optional;
  */
 public final class JwksHandler implements Handler<HttpServerRequest> {
 
-  static final CharSequence CACHE_STATUS = Fields.CACHE_STATUS;
-  static final CharSequence CDN_CACHE_CONTROL = Fields.CDN_CACHE_CONTROL;
-  static final CharSequence SURROGATE_CONTROL = Fields.SURROGATE_CONTROL;
-  static final CharSequence SURROGATE_KEY = Fields.SURROGATE_KEY;
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   /** Content-Encoding values by {@link Coding#ordinal()}. */
   private static final CharSequence[] CODINGS = java.util.Arrays.stream(Coding.values())
       .map(coding -> HttpHeaders.createOptimized(coding.token())).toArray(CharSequence[]::new);
-  private static final CharSequence ACCEPT_ENCODING = HttpHeaders.ACCEPT_ENCODING;
   private static final CharSequence ALLOWED = HttpHeaders.createOptimized("GET, HEAD");
   /** The fallback is a stopgap: downstream caches may keep it briefly, not for the JWKS's windows. */
   private static final CharSequence FALLBACK_CACHE_CONTROL = HttpHeaders.createOptimized("public, max-age=60");
@@ -95,7 +90,7 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   private void serve(HttpServerRequest request, Lookup lookup) {
     JwksDocument document = lookup.document();
     MultiMap in = request.headers();
-    Coding coding = coding(in.get(ACCEPT_ENCODING), document);
+    Coding coding = coding(in.get(HttpHeaders.ACCEPT_ENCODING), document);
     boolean notModified = EntityTags.anyMatch(in.get(HttpHeaders.IF_NONE_MATCH), document);
     HttpServerResponse response = request.response();
     // One shared, read-only header map: Vert.x references it instead of copying, and writes its rendered bytes.
@@ -171,19 +166,19 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
     headers.set(HttpHeaders.DATE, date);
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     headers.set(HttpHeaders.ETAG, document.representation(coding).etag());
-    headers.set(HttpHeaders.VARY, ACCEPT_ENCODING);
+    headers.set(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
     if (fallback) {
       headers.set(HttpHeaders.CACHE_CONTROL, FALLBACK_CACHE_CONTROL);
-      cdnCacheControl.ifPresent(ignored -> headers.set(CDN_CACHE_CONTROL, FALLBACK_TARGETED));
-      surrogateControl.ifPresent(ignored -> headers.set(SURROGATE_CONTROL, FALLBACK_TARGETED));
+      cdnCacheControl.ifPresent(ignored -> headers.set(Fields.CDN_CACHE_CONTROL, FALLBACK_TARGETED));
+      surrogateControl.ifPresent(ignored -> headers.set(Fields.SURROGATE_CONTROL, FALLBACK_TARGETED));
     } else {
       headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
-      cdnCacheControl.ifPresent(value -> headers.set(CDN_CACHE_CONTROL, value));
-      surrogateControl.ifPresent(value -> headers.set(SURROGATE_CONTROL, value));
+      cdnCacheControl.ifPresent(value -> headers.set(Fields.CDN_CACHE_CONTROL, value));
+      surrogateControl.ifPresent(value -> headers.set(Fields.SURROGATE_CONTROL, value));
       headers.set(HttpHeaders.AGE, HttpHeaders.createOptimized(Long.toString(lookup.ageSeconds())));
     }
-    surrogateKey.ifPresent(value -> headers.set(SURROGATE_KEY, value));
-    headers.set(CACHE_STATUS, cacheStatus(lookup));
+    surrogateKey.ifPresent(value -> headers.set(Fields.SURROGATE_KEY, value));
+    headers.set(Fields.CACHE_STATUS, cacheStatus(lookup));
     if (!notModified) {
       if (coding != Coding.IDENTITY) {
         headers.set(HttpHeaders.CONTENT_ENCODING, CODINGS[coding.ordinal()]);

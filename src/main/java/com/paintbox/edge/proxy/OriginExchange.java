@@ -128,18 +128,13 @@ public final class OriginExchange {
    * A bodiless request to the origin on behalf of {@code in} (whose authority it takes when the origin is told the
    * client's Host), not bound to {@code in}'s client: whether it is still wanted once a connection is leased is
    * {@code wanted}'s call, and {@code sending} gets the request as it goes out, so its owner can cancel it. The
-   * future holds a head that may be relayed, or fails with the failure {@link #fail} answers.
-   *
-   * @param cacheable the answer may be stored (a miss or a revalidation): such a fetch may go through the fleet's
-   *     shield tier; one that is not (hit-for-miss) goes to the origin directly
+   * future holds a head that may be relayed, or fails with the failure {@link #fail} answers. Its answer may be
+   * stored (a miss or a revalidation), so it goes through the fleet's shield tier, which falls back on the origin.
    */
   public Future<HttpClientResponse> fetch(HttpServerRequest in, HttpMethod method, String uri, MultiMap headers,
-      boolean cacheable, BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
-    if (cacheable) { // fleet hook: the shield tier takes what may be stored, and falls back on the origin
-      return tier.fetch(in, method, uri, headers, wanted, sending,
-          () -> fetchFromOrigin(in, method, uri, headers, wanted, sending));
-    }
-    return fetchFromOrigin(in, method, uri, headers, wanted, sending);
+      BooleanSupplier wanted, Consumer<HttpClientRequest> sending) {
+    return tier.fetch(in, method, uri, headers, wanted, sending,
+        () -> fetchFromOrigin(in, method, uri, headers, wanted, sending));
   }
 
   private Future<HttpClientResponse> fetchFromOrigin(HttpServerRequest in, HttpMethod method, String uri,
