@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.List;
 
 /**
  * Writes a stored response to a client: whole, in the coding the client prefers among those the entry holds
@@ -109,11 +108,10 @@ final class StoredAnswers {
     if (!stored.compressible) {
       return Coding.IDENTITY;
     }
-    List<String> lines = in.headers().getAll(HttpHeaders.ACCEPT_ENCODING);
-    if (lines.isEmpty()) {
+    String header = AcceptEncoding.header(in.headers());
+    if (header == null) {
       return Coding.IDENTITY;
     }
-    String header = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
     return AcceptEncoding.choose(header, stored.held(), coding -> stored.body(coding).length());
   }
 

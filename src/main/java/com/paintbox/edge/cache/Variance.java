@@ -1,5 +1,6 @@
 package com.paintbox.edge.cache;
 
+import com.paintbox.edge.compression.AcceptEncoding;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.util.Arrays;
@@ -122,8 +123,7 @@ final class Variance {
    * is acceptable to every request in the bucket.
    */
   static String encodings(MultiMap request) {
-    List<String> lines = request.getAll(HttpHeaders.ACCEPT_ENCODING);
-    return encodings(lines.isEmpty() ? null : String.join(",", lines));
+    return encodings(AcceptEncoding.header(request));
   }
 
   /** The bucket of one Accept-Encoding value (its lines joined); see {@link #encodings(MultiMap)}. */

@@ -1,5 +1,7 @@
 package com.paintbox.edge.compression;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +22,16 @@ public final class AcceptEncoding {
 
   private AcceptEncoding() {}
 
+  /** The request's Accept-Encoding lines joined with commas (RFC 9110 §5.3), or null when it sent none. */
+  public static String header(MultiMap request) {
+    List<String> lines = request.getAll(HttpHeaders.ACCEPT_ENCODING);
+    return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(",", lines);
+  }
+
   /**
    * The coding to send.
    *
-   * @param header the request's Accept-Encoding lines joined with commas, or null when it sent none
+   * @param header the request's Accept-Encoding ({@link #header}), or null when it sent none
    * @param offered the codings available for this response, identity included when it is
    * @param size a coding's body size, or a negative number when unknown
    */

@@ -4,7 +4,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,11 +35,10 @@ public final class OnTheFly {
       return null;
     }
     VaryHeader.addAcceptEncoding(headers);
-    List<String> lines = in.headers().getAll(HttpHeaders.ACCEPT_ENCODING);
-    if (lines.isEmpty()) {
+    String header = AcceptEncoding.header(in.headers());
+    if (header == null) {
       return null;
     }
-    String header = lines.size() == 1 ? lines.get(0) : String.join(",", lines);
     Coding coding = AcceptEncoding.choose(header, codecs.offered(), ignored -> -1);
     if (coding == AcceptEncoding.NOT_ACCEPTABLE || coding == Coding.IDENTITY) {
       return null;
