@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * One origin request on behalf of every request waiting for the same variant: a miss, a revalidation, or a
@@ -44,9 +43,6 @@ final class Fill {
   private static final List<CharSequence> CLIENT_ONLY = List.of(HttpHeaders.IF_NONE_MATCH,
       HttpHeaders.IF_MODIFIED_SINCE, HttpHeaders.IF_MATCH, Fields.IF_UNMODIFIED_SINCE, Fields.IF_RANGE,
       Fields.RANGE, HttpHeaders.CACHE_CONTROL, Fields.PRAGMA, HttpHeaders.ACCEPT_ENCODING);
-  /** Fields a 304 does not update in the stored response (RFC 9111 §3.2). */
-  private static final Set<String> NOT_UPDATED = Set.of("content-length", "content-encoding", "transfer-encoding",
-      "content-range", "age");
 
   /** What a fill tells the requests that wait on it; each call arrives on the subscriber's own event loop. */
   interface Subscriber {
@@ -420,38 +416,11 @@ final class Fill {
       all.forEach(subscriber -> dispatch(subscriber, () -> subscriber.retry(false)));
       return;
     }
-    MultiMap merged = HttpHeaders.headers().addAll(revalidating.headers);
-    for (String name : forwarded.names()) {
-      if (!NOT_UPDATED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-        merged.remove(name);
-        forwarded.getAll(name).forEach(value -> merged.add(name, value));
-      }
-    }
-    // Judged as the origin sent it: the 304's own Date and Age, not the ones the edge added or kept.
-    MultiMap judged = HttpHeaders.headers().addAll(merged);
-    judged.remove(HttpHeaders.DATE);
-    judged.remove(HttpHeaders.AGE);
-    response.headers().getAll(HttpHeaders.DATE).forEach(date -> judged.add(HttpHeaders.DATE, date));
-    response.headers().getAll(HttpHeaders.AGE).forEach(age -> judged.add(HttpHeaders.AGE, age));
-    List<String> targeted = response.headers().getAll(Fields.EDGE_CACHE_CONTROL);
-    List<String> edgeCacheControl = targeted.isEmpty() ? revalidating.edgeCacheControl : targeted;
-    edgeCacheControl.forEach(line -> judged.add(Fields.EDGE_CACHE_CONTROL, line));
-    StoragePolicy.Asked asked = new StoragePolicy.Asked(false, false, key.rsc);
-    StoragePolicy.Verdict renewed = cache.policy().judge(revalidating.status, judged, asked, requestMillis,
+    Freshening.Freshened freshened = Freshening.freshen(cache, key, revalidating, response, forwarded, requestMillis,
         responseMillis);
-    merged.remove(HttpHeaders.AGE);
-    // The 304 answered the leader's request: only the leader gets what it says for one user (a renewed session
-    // cookie, fields named by private= or no-cache=); everyone else, and the store, get the shared copy.
-    MultiMap shared = HttpHeaders.headers().addAll(merged);
-    renewed.unshared().forEach(shared::remove);
-    shared.remove(HttpHeaders.SET_COOKIE);
-    boolean compressible = cache.codecs().compressible(revalidating.status, shared, revalidating.body.length());
-    Function<MultiMap, StoredResponse> freshened = headers -> new StoredResponse(
-        revalidating.status, revalidating.reason, headers, revalidating.body, revalidating.variance,
-        revalidating.varyValues, renewed, edgeCacheControl, requestMillis, responseMillis, compressible);
-    StoredResponse forLeader = freshened.apply(merged);
-    StoredResponse forOthers = freshened.apply(shared);
-    forOthers.adoptEncoded(revalidating); // the same body: compressing it again at the stored levels would be waste
+    StoragePolicy.Verdict renewed = freshened.renewed();
+    StoredResponse forLeader = freshened.forLeader();
+    StoredResponse forOthers = freshened.forOthers();
     if (renewed.storable()) {
       cache.store(key, revalidating.variance, forOthers);
     } else {
