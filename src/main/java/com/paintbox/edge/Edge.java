@@ -12,6 +12,7 @@ import com.paintbox.edge.config.EdgeConfig;
 import com.paintbox.edge.fleet.Fleet;
 import com.paintbox.edge.jwks.Fallback;
 import com.paintbox.edge.jwks.JwksCache;
+import com.paintbox.edge.jwks.JwksDocument;
 import com.paintbox.edge.jwks.JwksEvents;
 import com.paintbox.edge.jwks.TaskScheduler;
 import com.paintbox.edge.metrics.CacheTelemetry;
@@ -121,11 +122,19 @@ public final class Edge {
 
   private static Future<Edge> start(Vertx vertx, PrometheusMeterRegistry registry, EdgeConfig config,
       Options options) {
-    Codecs codecs = Codecs.load(config.compression());
-    var fallback = Fallback.load(config.jwks().fallbackFile(), codecs);
     Tracing tracing = Tracing.of(vertx); // tracing hook: spans for the AWS calls and the JWKS fetches (OFF: none)
+    // The SDK client is built on a worker first, so that loading the codecs' native libraries (~20 ms) overlaps it.
     Future<SecretsManagerAsyncClient> client = vertx.executeBlocking(() -> SecretsClients.create(config.aws(),
         options.secretsEndpoint(), options.credentials(), tracing.awsInterceptors()), false);
+    Codecs codecs;
+    Optional<JwksDocument> fallback;
+    try {
+      codecs = Codecs.load(config.compression());
+      fallback = Fallback.load(config.jwks().fallbackFile(), codecs);
+    } catch (RuntimeException refused) { // a bad fallback file: nothing starts, the client built meanwhile closes
+      client.onSuccess(SecretsManagerAsyncClient::close);
+      throw refused;
+    }
     JwksTelemetry telemetry = new JwksTelemetry(registry);
     StartupClock startup = new StartupClock(registry, fallback.isPresent());
     JwksCache cache = new JwksCache(tracing.keySource(new SecretsManagerKeySource(client, config.jwks().secretId())),
