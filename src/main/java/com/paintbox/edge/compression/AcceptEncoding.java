@@ -2,9 +2,8 @@ package com.paintbox.edge.compression;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -39,12 +38,12 @@ public final class AcceptEncoding {
     if (header == null) {
       return offered.contains(Coding.IDENTITY) ? Coding.IDENTITY : offered.get(0);
     }
-    Map<Coding, Double> weights = weights(header);
+    double[] weights = weights(header);
     Coding best = NOT_ACCEPTABLE;
     double bestWeight = 0;
     long bestSize = Long.MAX_VALUE;
     for (Coding coding : offered) { // offered in preference order
-      double weight = weights.getOrDefault(coding, 0.0);
+      double weight = weights[coding.ordinal()];
       if (weight <= 0) {
         continue;
       }
@@ -59,10 +58,14 @@ public final class AcceptEncoding {
     return best;
   }
 
-  /** Every coding's weight under {@code header}. */
-  static Map<Coding, Double> weights(String header) {
-    Map<Coding, Double> named = new EnumMap<>(Coding.class);
-    Double wildcard = null;
+  /**
+   * Every coding's weight under {@code header}, by {@link Coding#ordinal()}: as named (the highest when named twice),
+   * else the {@code *} weight, else 0 (identity: 0.001, acceptable but last). Runs per request: one small array.
+   */
+  static double[] weights(String header) {
+    double[] weights = new double[Coding.values().length];
+    Arrays.fill(weights, Double.NaN); // not named yet
+    double wildcard = Double.NaN;
     for (String member : header.split(",")) {
       int semicolon = member.indexOf(';');
       String token = (semicolon < 0 ? member : member.substring(0, semicolon)).trim();
@@ -76,16 +79,14 @@ public final class AcceptEncoding {
       }
       Coding coding = Coding.ofToken(token);
       if (coding != null) {
-        named.merge(coding, q, Math::max);
+        double named = weights[coding.ordinal()];
+        weights[coding.ordinal()] = Double.isNaN(named) ? q : Math.max(named, q);
       }
     }
-    Map<Coding, Double> weights = new EnumMap<>(Coding.class);
     for (Coding coding : Coding.values()) {
-      Double q = named.get(coding);
-      if (q == null) {
-        q = wildcard != null ? wildcard : coding == Coding.IDENTITY ? 0.001 : 0.0; // identity: always, but last
+      if (Double.isNaN(weights[coding.ordinal()])) {
+        weights[coding.ordinal()] = !Double.isNaN(wildcard) ? wildcard : coding == Coding.IDENTITY ? 0.001 : 0.0;
       }
-      weights.put(coding, q);
     }
     return weights;
   }
