@@ -69,7 +69,7 @@ final class HttpDates {
     int month = -1;
     for (int m = 0; m < 12 && month < 0; m++) {
       if (text.regionMatches(8, MONTHS, m * 3, 3)) {
-        month = m * 3;
+        month = m;
       }
     }
     int day = digits(text, 5, 2);
@@ -77,11 +77,11 @@ final class HttpDates {
     int hour = digits(text, 17, 2);
     int minute = digits(text, 20, 2);
     int second = digits(text, 23, 2);
-    if (month < 0 || month % 3 != 0 || day < 1 || day > 31 || year < 0 || hour > 23 || minute > 59 || second > 60) {
+    if (month < 0 || day < 1 || day > 31 || year < 0 || hour > 23 || minute > 59 || second > 60) {
       return INVALID;
     }
     try {
-      LocalDateTime time = LocalDateTime.of(year, month / 3 + 1, day, hour, minute, Math.min(second, 59));
+      LocalDateTime time = LocalDateTime.of(year, month + 1, day, hour, minute, Math.min(second, 59));
       int day3 = (time.getDayOfWeek().getValue() - 1) * 3;
       return text.regionMatches(0, DAYS, day3, 3) ? seconds(time) : INVALID;
     } catch (java.time.DateTimeException invalid) {
